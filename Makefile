@@ -1,0 +1,63 @@
+# The front door. `make run` and `make test` work on a fresh clone with Python 3.11+ and make.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# The newest Python 3.11+ on the machine; override with `make PYTHON=/path/to/python3.12 …`.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+.PHONY: help run serve test test-e2e lint format bench clean
+
+help:
+	@echo "make run    serve the site with demo content at http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (SQLite, or DATABASE_URL=postgres://...)"
+	@echo "make serve  gunicorn with production settings (needs SECRET_KEY)"
+	@echo "make lint / make format / make bench"
+
+$(VENV)/.created:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) compiletranslations
+	$(MANAGE) load_demo_content
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) compiletranslations
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi:application
+
+test: $(VENV)/.installed-dev
+	$(MANAGE) compiletranslations
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles media-test .pytest_cache

@@ -1,0 +1,80 @@
+"""The home page, plain content pages (Impressum, Datenschutz) and site-wide settings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The front page: the latest posts, optionally led by a featured post."""
+
+    template = "pages/home_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.BlogIndexPage", "home.StandardPage"]
+    max_count = 1
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=["bold", "italic", "link"])
+    featured_post = models.ForeignKey(
+        "blog.BlogPostPage",
+        verbose_name=_("Hervorgehobener Beitrag"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("featured_post")]
+
+    class Meta:
+        verbose_name = _("Startseite")
+        verbose_name_plural = _("Startseiten")
+
+
+class StandardPage(Page):
+    """A plain page such as Impressum or Datenschutz."""
+
+    template = "pages/standard_page.html"
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    body = RichTextField(
+        _("Inhalt"), blank=True, features=["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul", "hr"]
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("Inhaltsseite")
+        verbose_name_plural = _("Inhaltsseiten")
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Beschriftung"))
+    page = blocks.PageChooserBlock(label=_("Seite"), required=False)
+    url = blocks.URLBlock(label=_("Oder Adresse"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """What the site calls itself and what its footer links to; editable under Einstellungen."""
+
+    site_name = models.CharField(_("Name der Website"), max_length=255, default="WIR. LEBEN. EIFEL.")
+    tagline = models.CharField(_("Untertitel"), max_length=255, blank=True)
+    footer_text = models.CharField(_("Fußzeilentext"), max_length=255, blank=True)
+    footer_links = StreamField([("link", FooterLinkBlock())], verbose_name=_("Links in der Fußzeile"), blank=True)
+
+    panels = [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("footer_text"), FieldPanel("footer_links")]
+
+    class Meta:
+        verbose_name = _("Website-Einstellungen")
