@@ -1,5 +1,7 @@
 """Shared fixtures: a site tree like the demo's (home → Beiträge → posts)."""
 
+import io
+
 import pytest
 
 from wagtail.models import Page, Site
@@ -51,5 +53,5 @@ def demo_site(db):
     """The complete demo content, as `make run` loads it."""
     from django.core.management import call_command
 
-    call_command("load_demo_content", "--no-accounts", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_demo_content", "--no-accounts", verbosity=0, stdout=io.StringIO())
     return HomePage.objects.get()

@@ -1,5 +1,6 @@
 """The foundation: settings, health check, demo content."""
 
+import io
 import subprocess
 import sys
 
@@ -39,7 +40,7 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
 def test_demo_content_is_idempotent_and_serves_the_seed_article(demo_site, client):
     from django.core.management import call_command
 
-    call_command("load_demo_content", "--no-accounts", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_demo_content", "--no-accounts", verbosity=0, stdout=io.StringIO())
     assert BlogPostPage.objects.count() >= 9
     seed = BlogPostPage.objects.get(slug=SEED_SLUG)
     assert [author.name for author in seed.authors] == ["Klaus Schäfer"]
