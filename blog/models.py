@@ -3,17 +3,47 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import PostBodyBlock
+
+POSTS_PER_PAGE = 10
+PAGE_QUERY_PARAMETER = "seite"
+RELATED_POSTS_LIMIT = 5
+# Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
+RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+
+
+def with_listing_data(queryset):
+    """What every list of posts shows (title, date, teaser, image, authors, categories) in a fixed
+    number of queries, whatever the number of posts: the one place listing querysets are built."""
+    return (
+        queryset.live()
+        .public()
+        .defer_streamfields()
+        .select_related("featured_image")
+        .prefetch_related(
+            Prefetch("post_authors", queryset=BlogPostAuthor.objects.select_related("author").order_by("sort_order")),
+            "categories",
+            "featured_image__renditions",
+        )
+        .order_by("-date", "-first_published_at", "-pk")
+    )
 
 
 class Author(index.Indexed, models.Model):
@@ -82,6 +112,168 @@ class BlogIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("Beitragsübersicht")
         verbose_name_plural = _("Beitragsübersichten")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["blog_index"] = self
+        return context
+
+    # --- Routes: the list, the archives, the feeds and the search -----------------------------
+
+    @path("", name="index")
+    def index_view(self, request):
+        return self.render_listing(request, self.posts(), archive_title=None)
+
+    @path("kategorie/<slug:slug>/", name="category")
+    def category_view(self, request, slug):
+        category = get_object_or_404(Category, slug=slug)
+        return self.render_listing(
+            request,
+            self.posts().filter(categories=category),
+            archive_title=_("Kategorie: %(name)s") % {"name": category.name},
+            archive_description=category.description,
+            route=("category", [slug]),
+            feeds=(
+                self.category_feed_url(category, "category_feed"),
+                self.category_feed_url(category, "category_atom_feed"),
+            ),
+            category=category,
+        )
+
+    @path("kategorie/<slug:slug>/feed/", name="category_feed")
+    def category_feed_view(self, request, slug):
+        from .feeds import PostsFeed
+
+        return PostsFeed(self, category=get_object_or_404(Category, slug=slug))(request)
+
+    @path("kategorie/<slug:slug>/feed/atom/", name="category_atom_feed")
+    def category_atom_feed_view(self, request, slug):
+        from .feeds import AtomPostsFeed
+
+        return AtomPostsFeed(self, category=get_object_or_404(Category, slug=slug))(request)
+
+    @path("autor/<slug:slug>/", name="author")
+    def author_view(self, request, slug):
+        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        return self.render_listing(
+            request,
+            self.posts().filter(post_authors__author=author),
+            archive_title=_("Beiträge von %(name)s") % {"name": author.name},
+            archive_description=author.bio,
+            route=("author", [slug]),
+            author=author,
+        )
+
+    @re_path(r"^(?P<year>\d{4})/$", name="year")
+    def year_view(self, request, year):
+        year = int(year)
+        return self.render_listing(
+            request,
+            self.posts().filter(date__year=year),
+            archive_title=_("Archiv: %(year)s") % {"year": year},
+            route=("year", [year]),
+        )
+
+    @re_path(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/$", name="month")
+    def month_view(self, request, year, month):
+        year, month = int(year), int(month)
+        if not 1 <= month <= 12:
+            raise Http404
+        month_name = formats.date_format(datetime.date(year, month, 1), "F Y")
+        return self.render_listing(
+            request,
+            self.posts().filter(date__year=year, date__month=month),
+            archive_title=_("Archiv: %(month)s") % {"month": month_name},
+            route=("month", [year, f"{month:02d}"]),
+        )
+
+    @path("feed/", name="feed")
+    def feed_view(self, request):
+        from .feeds import PostsFeed
+
+        return PostsFeed(self)(request)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed_view(self, request):
+        from .feeds import AtomPostsFeed
+
+        return AtomPostsFeed(self)(request)
+
+    @path("suche/", name="search")
+    def search_view(self, request):
+        query = request.GET.get("q", "").strip()[:200]
+        if query:
+            # The search backend ranks the ids; the page of results is then loaded with the listing data.
+            search_results = BlogPostPage.objects.live().public().descendant_of(self).search(query, operator="and")
+        else:
+            search_results = BlogPostPage.objects.none()
+        posts_page = self.paginate(request, search_results)
+        ids = [post.pk for post in posts_page.object_list]
+        loaded = {post.pk: post for post in with_listing_data(BlogPostPage.objects.filter(pk__in=ids))}
+        posts_page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+        return self.render(
+            request,
+            template="pages/search_results.html",
+            context_overrides={
+                "search_query": query,
+                "posts": posts_page,
+                "archive_title": _("Suche"),
+                "canonical_url": self.full_url_for("search"),
+                "noindex": True,
+            },
+        )
+
+    # --- Helpers --------------------------------------------------------------------------
+
+    def posts(self):
+        """The live posts of this index, newest first, ready for a listing."""
+        return with_listing_data(BlogPostPage.objects.child_of(self))
+
+    def paginate(self, request, queryset):
+        paginator = Paginator(queryset, POSTS_PER_PAGE)
+        try:
+            return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
+        except (EmptyPage, PageNotAnInteger) as error:
+            raise Http404(_("Diese Seite gibt es nicht.")) from error
+
+    def full_url_for(self, route_name, args=None, request=None):
+        return self.get_full_url(request) + self.reverse_subpage(route_name, args=args)
+
+    def category_feed_url(self, category, route_name):
+        return self.url + self.reverse_subpage(route_name, args=[category.slug])
+
+    def render_listing(self, request, queryset, archive_title, route=("index", None), feeds=None, **extra):
+        posts_page = self.paginate(request, queryset)
+        canonical_url = self.full_url_for(route[0], route[1], request)
+        if posts_page.number > 1:
+            canonical_url += f"?{PAGE_QUERY_PARAMETER}={posts_page.number}"
+        context = {
+            "posts": posts_page,
+            "archive_title": archive_title,
+            "canonical_url": canonical_url,
+            "categories": Category.objects.filter(posts__in=BlogPostPage.objects.child_of(self).live().public())
+            .annotate(post_count=Count("posts", distinct=True))
+            .order_by("name"),
+            "months": self.archive_months(),
+            **extra,
+        }
+        if feeds:
+            context["category_feed_url"], context["category_atom_feed_url"] = feeds
+        return self.render(request, context_overrides=context)
+
+    def archive_months(self):
+        """(first day of month, number of posts) for every month with posts, newest first."""
+        return list(
+            BlogPostPage.objects.child_of(self)
+            .live()
+            .public()
+            .annotate(month=TruncMonth("date"))
+            .order_by()
+            .values("month")
+            .annotate(post_count=Count("pk"))
+            .order_by("-month")
+            .values_list("month", "post_count")
+        )
 
 
 class BlogPostAuthor(Orderable):
@@ -154,3 +346,44 @@ class BlogPostPage(RoutablePageMixin, Page):
     @property
     def authors(self):
         return [post_author.author for post_author in self.post_authors.all()]
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_POST_SLUGS or (self.slug.isdigit() and len(self.slug) == 4):
+            raise ValidationError(
+                {"slug": _("Diese Kurzadresse ist für Archive und Feeds reserviert. Bitte eine andere wählen.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Loaded once here (not per template lookup); in previews these are the unsaved form values.
+        context["post_authors"] = [post_author.author for post_author in self.post_authors.select_related("author")]
+        context["post_categories"] = list(self.categories.all())
+        context["related_posts"] = self.related_posts(context["post_categories"])
+        blog_index = BlogIndexPage.objects.ancestor_of(self).first() if self.pk else None
+        if blog_index is not None:
+            context["blog_index"] = blog_index
+        return context
+
+    def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
+        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first."""
+        others = BlogPostPage.objects.live().public().exclude(pk=self.pk)
+        ordering = ("-date", "-first_published_at", "-pk")
+        chosen = []
+        if categories:
+            chosen = list(
+                others.filter(categories__in=[category.pk for category in categories])
+                .order_by(*ordering)
+                .values_list("pk", flat=True)
+                .distinct()[:limit]
+            )
+        if len(chosen) < limit:
+            chosen += (
+                others.exclude(pk__in=chosen).order_by(*ordering).values_list("pk", flat=True)[: limit - len(chosen)]
+            )
+        loaded = {post.pk: post for post in with_listing_data(BlogPostPage.objects.filter(pk__in=chosen))}
+        return [loaded[pk] for pk in chosen if pk in loaded]
+
+    @property
+    def meta_description(self):
+        return self.search_description or self.intro

@@ -10,6 +10,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+LATEST_POSTS_ON_HOME_PAGE = 9
+
 
 class HomePage(Page):
     """The front page: the latest posts, optionally led by a featured post."""
@@ -34,6 +36,19 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
         verbose_name_plural = _("Startseiten")
+
+    def get_context(self, request, *args, **kwargs):
+        from blog.models import BlogIndexPage, BlogPostPage, with_listing_data
+
+        context = super().get_context(request, *args, **kwargs)
+        posts = with_listing_data(BlogPostPage.objects.descendant_of(self))
+        # A featured post that is a draft (or was unpublished) is simply not shown.
+        featured_post = posts.filter(pk=self.featured_post_id).first() if self.featured_post_id else None
+        latest_posts = posts.exclude(pk=featured_post.pk) if featured_post else posts
+        context["featured_post"] = featured_post
+        context["latest_posts"] = latest_posts[:LATEST_POSTS_ON_HOME_PAGE]
+        context["blog_index"] = BlogIndexPage.objects.live().public().descendant_of(self).first()
+        return context
 
 
 class StandardPage(Page):

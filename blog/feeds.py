@@ -1,0 +1,88 @@
+"""RSS 2.0 and Atom feeds of the posts, for all posts and per category.
+
+Served by the routes of BlogIndexPage (`feed/`, `feed/atom/`, `kategorie/<slug>/feed/`, ...).
+Authors appear by name only: no e-mail address of anyone is ever put into a feed.
+"""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from home.models import SiteSettings
+
+FEED_ITEMS = 20
+
+
+class PostsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, blog_index, category=None):
+        super().__init__()
+        self.blog_index = blog_index
+        self.category = category
+
+    def get_object(self, request, *args, **kwargs):
+        # Absolute URLs come from Wagtail's Site, not from django.contrib.sites.
+        self.request = request
+        self.site_name = SiteSettings.for_request(request).site_name
+        return self.category
+
+    def title(self, category):
+        if category is None:
+            return self.site_name
+        return f"{self.site_name} – {category.name}"
+
+    def description(self, category):
+        if category is None:
+            return _("Die neuesten Beiträge")
+        return category.description or _("Die neuesten Beiträge in der Kategorie %(name)s") % {"name": category.name}
+
+    def link(self, category):
+        if category is None:
+            return self.blog_index.get_full_url(self.request)
+        return self.blog_index.full_url_for("category", [category.slug], self.request)
+
+    def feed_url(self, category):
+        return self.request.build_absolute_uri(self.request.path)
+
+    def items(self, category):
+        posts = self.blog_index.posts()
+        if category is not None:
+            posts = posts.filter(categories=category)
+        return posts[:FEED_ITEMS]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return post.intro
+
+    def item_link(self, post):
+        return post.get_full_url(self.request)
+
+    def item_guid(self, post):
+        return post.get_full_url(self.request)
+
+    def item_pubdate(self, post):
+        # The editor's date; the time of day from the first publication when it was that day.
+        published = post.first_published_at
+        if published and timezone.localdate(published) == post.date:
+            return published
+        return timezone.make_aware(datetime.datetime.combine(post.date, datetime.time(hour=0)))
+
+    def item_updateddate(self, post):
+        return post.last_published_at or self.item_pubdate(post)
+
+    def item_author_name(self, post):
+        return ", ".join(author.name for author in post.authors) or None
+
+    def item_categories(self, post):
+        return [category.name for category in post.categories.all()]
+
+
+class AtomPostsFeed(PostsFeed):
+    feed_type = Atom1Feed
+    subtitle = PostsFeed.description

@@ -1,0 +1,104 @@
+"""Template helpers for posts: JSON-LD metadata and pagination links."""
+
+import json
+from urllib.parse import urlsplit
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from wagtail.models import Site
+
+from blog.models import PAGE_QUERY_PARAMETER, BlogIndexPage
+from home.models import SiteSettings
+
+register = template.Library()
+
+
+def blog_index_for(context):
+    """The site's post index: from the page's context when it has one, else looked up once per request."""
+    if context.get("blog_index") is not None:
+        return context["blog_index"]
+    request = context.get("request")
+    if request is None:
+        return None
+    if not hasattr(request, "_blog_index"):
+        site = Site.find_for_request(request)
+        request._blog_index = (
+            BlogIndexPage.objects.live().public().descendant_of(site.root_page).first() if site else None
+        )
+    return request._blog_index
+
+
+@register.simple_tag(takes_context=True)
+def site_feeds(context):
+    """URLs of the feeds of all posts (RSS and Atom) and of the index, for <head> and footer links."""
+    blog_index = blog_index_for(context)
+    if blog_index is None:
+        return {}
+    base = blog_index.url
+    return {
+        "rss": base + blog_index.reverse_subpage("feed"),
+        "atom": base + blog_index.reverse_subpage("atom_feed"),
+        "search": base + blog_index.reverse_subpage("search"),
+        "index": base,
+    }
+
+
+# The same escapes as Django's json_script: the JSON can never close the <script> element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """`<script type="application/ld+json">`: data, not code, so a strict Content Security Policy allows it."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, page, image_url=""):
+    """schema.org `Article` for a post: headline, dates, authors by name (never an e-mail), image, publisher."""
+    modified = page.last_published_at or page.latest_revision_created_at
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": page.title,
+        "datePublished": page.date.isoformat(),
+        "dateModified": modified.isoformat() if modified else page.date.isoformat(),
+        "author": [{"@type": "Person", "name": author.name} for author in context.get("post_authors", [])],
+        "mainEntityOfPage": page.get_full_url(context["request"]),
+        "inLanguage": "de",
+    }
+    if page.meta_description:
+        data["description"] = page.meta_description
+    data["publisher"] = {"@type": "Organization", "name": SiteSettings.for_request(context["request"]).site_name}
+    if image_url:
+        data["image"] = [image_url]
+    return json_ld(data)
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number):
+    """The current address with another page number, keeping the other parameters (e.g. the search)."""
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop(PAGE_QUERY_PARAMETER, None)
+    else:
+        query[PAGE_QUERY_PARAMETER] = number
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.filter
+def hostname(url):
+    """`https://www.youtube.com/watch?v=…` → `youtube.com`: where a link leads, for readers."""
+    host = urlsplit(str(url)).hostname or ""
+    return host.removeprefix("www.")
+
+
+@register.filter
+def phone_href(number):
+    """A phone number as written ("030/39001-191") in the form a `tel:` link needs ("03039001191")."""
+    return "".join(character for character in str(number) if character.isdigit() or character == "+")
