@@ -1,0 +1,231 @@
+""" "Als PDF speichern": a post as a PDF, rendered by WeasyPrint once per published revision.
+
+`serve_post_pdf` is the view behind the post route `pdf/` (BlogPostPage.pdf). Wagtail only routes
+to it for live posts and applies the post's privacy restrictions before it runs (its
+`check_view_restrictions` on_serve_page hook: password form or login redirect); the view checks
+both again, so nothing unpublished or restricted is ever rendered, whoever calls it.
+
+The PDF bytes are kept in Django's cache (Redis, shared by every app server, when REDIS_URL is set)
+under a key holding the live revision: publishing a new revision gives a new key. While a PDF is
+being rendered, a lock in the same cache makes every other request for it wait for that one result
+instead of rendering it again.
+"""
+
+import logging
+import re
+import time
+import uuid
+from urllib.parse import urljoin
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .pdf_fetcher import StorageURLFetcher
+
+logger = logging.getLogger("blog.pdf")
+
+# Bump when the PDF template changes, so that PDFs rendered by the previous code are not served.
+PDF_LAYOUT_VERSION = 1
+PDF_CACHE_TIMEOUT = 7 * 24 * 60 * 60
+# Longer than any render takes: a lock left behind by a killed worker expires by itself.
+RENDER_LOCK_TIMEOUT = 120
+# How long a request waits for a PDF another request is rendering before it gives up with 503.
+RENDER_WAIT_SECONDS = 30
+RENDER_POLL_SECONDS = 0.1
+# A failed render is remembered this long: meanwhile readers get the error page at once instead
+# of each one starting another render that fails the same way.
+RENDER_FAILURE_TIMEOUT = 15
+# Body images: 1200 px wide is sharp at the 17 cm text width of an A4 page (about 180 dpi).
+PRINT_IMAGE_SPEC = "width-1200"
+PDF_BLOCK_TEMPLATES = {
+    "paragraph": "pdf/blocks/paragraph.html",
+    "heading": "pdf/blocks/heading.html",
+    "image": "pdf/blocks/image.html",
+    "quote": "pdf/blocks/quote.html",
+    "embed": "pdf/blocks/embed.html",
+    "info_box": "pdf/blocks/info_box.html",
+    "document": "pdf/blocks/document.html",
+}
+# Root-relative links (`href="/beitraege/…"`) become absolute, so the PDF links to the site.
+ROOT_RELATIVE_HREF = re.compile(r'(\shref=")/(?!/)')
+
+
+class RenderBusy(Exception):
+    """Another request is rendering this PDF and did not finish within the wait."""
+
+
+class RenderFailed(Exception):
+    """The render this request waited for failed (the renderer logged why)."""
+
+
+def serve_post_pdf(page, request):
+    """The PDF download of a live, public post; a German 503 page when it cannot be made."""
+    if not page.live or not all(restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+        raise Http404
+    try:
+        pdf = cached_render(pdf_cache_key(page), lambda: render_post_pdf(page, request))
+    except RenderBusy:
+        logger.warning("PDF of post %s: still rendering elsewhere after %s s", page.pk, RENDER_WAIT_SECONDS)
+        return error_response(request, page, busy=True)
+    except RenderFailed:
+        return error_response(request, page)
+    except Exception:
+        logger.exception("PDF of post %s (%s) could not be rendered", page.pk, page.slug)
+        return error_response(request, page)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{page.slug}.pdf")
+    # The article itself is what search engines should list, not its PDF copy.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def pdf_cache_key(page):
+    revision = page.live_revision_id
+    if revision is None:
+        # Pages made in code without a revision: the publication time still changes on publishing.
+        revision = f"t{page.last_published_at.timestamp():.0f}" if page.last_published_at else "0"
+    return f"pdf:v{PDF_LAYOUT_VERSION}:{page.pk}:{revision}:{translation.get_language()}"
+
+
+def cached_render(key, render_bytes, *, wait=RENDER_WAIT_SECONDS, poll=RENDER_POLL_SECONDS):
+    """The bytes cached under `key`; on a miss, `render_bytes()` runs once, however many ask at once.
+
+    The first request takes a lock (`cache.add` is atomic in Redis, memcached and the local-memory
+    cache), renders, stores the result and releases the lock. The others poll the cache for the
+    result for at most `wait` seconds; if the renderer died without a result they take over, and
+    if it failed they stop at once. If the cache cannot be reached at all, each request renders.
+    """
+    result = cache.get(key)
+    if result is not None:
+        return result
+    lock_key, failure_key = f"{key}:lock", f"{key}:failed"
+    if cache.get(failure_key):
+        raise RenderFailed
+    deadline = time.monotonic() + wait
+    while True:
+        token = uuid.uuid4().hex
+        acquired = cache.add(lock_key, token, RENDER_LOCK_TIMEOUT)
+        # None (not False) is what django-redis answers when Redis is down and errors are ignored.
+        if acquired or acquired is None:
+            return _render_and_store(key, render_bytes, lock_key if acquired else None, token, failure_key)
+        while True:
+            if time.monotonic() >= deadline:
+                raise RenderBusy
+            time.sleep(poll)
+            result = cache.get(key)
+            if result is not None:
+                return result
+            if cache.get(failure_key):
+                raise RenderFailed
+            if cache.get(lock_key) is None:
+                break  # the renderer is gone without a result: try to take over
+
+
+def _render_and_store(key, render_bytes, lock_key, token, failure_key):
+    try:
+        result = render_bytes()
+        cache.set(key, result, PDF_CACHE_TIMEOUT)
+        return result
+    except Exception:
+        cache.set(failure_key, True, RENDER_FAILURE_TIMEOUT)
+        raise
+    finally:
+        # Released only after the result is stored, so a waiter never sees neither.
+        if lock_key is not None and cache.get(lock_key) == token:
+            cache.delete(lock_key)
+
+
+def render_post_pdf(page, request=None):
+    """Render the post's PDF: the bytes of a complete document, or an exception."""
+    html, base_url = post_pdf_html(page, request)
+    pdf = html_to_pdf(html, base_url)
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        raise ValueError("WeasyPrint returned an incomplete PDF")
+    return pdf
+
+
+def html_to_pdf(html, base_url):
+    # Imported here: WeasyPrint loads Pango and friends, which only the PDF route needs.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url, url_fetcher=StorageURLFetcher(base_url)).write_pdf()
+
+
+def post_pdf_html(page, request=None):
+    """The print HTML of a post and the base URL it must be rendered with."""
+    from home.models import SiteSettings
+
+    canonical_url = page.get_full_url(request)
+    base_url = urljoin(canonical_url, "/")
+    site_name = SiteSettings.for_site(page.get_site()).site_name
+    context = {
+        "page": page,
+        "site_name": site_name,
+        "canonical_url": canonical_url,
+        "authors": [post_author.author for post_author in page.post_authors.select_related("author")],
+        "categories": list(page.categories.order_by("name")),
+        "featured_rendition": print_rendition(page.featured_image),
+        "body_blocks": [pdf_block(block) for block in page.body],
+        "language_code": translation.get_language(),
+        "css_site_name": css_string(site_name),
+        "css_page_counter": css_page_counter(),
+    }
+    html = render_to_string("pdf/post.html", context)
+    return ROOT_RELATIVE_HREF.sub(rf"\1{base_url}", html), base_url
+
+
+def pdf_block(block):
+    """A body block with the print template it renders with (its web template for unknown types)."""
+    rendition = print_rendition(block.value["image"]) if block.block_type == "image" else None
+    return {
+        "block": block,
+        "value": block.value,
+        "template": PDF_BLOCK_TEMPLATES.get(block.block_type),
+        "rendition": rendition,
+    }
+
+
+def print_rendition(image):
+    """The print-sized rendition of an image, or None when its file is gone (the PDF leaves it out)."""
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(PRINT_IMAGE_SPEC)
+    except OSError:  # Wagtail's SourceImageIOError included
+        logger.warning("PDF: image %s (%s) has no readable file; left out", image.pk, image.file.name)
+        return None
+
+
+def css_string(text):
+    """`text` as a quoted CSS string, safe inside <style>."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above for a CSS string
+
+
+def css_page_counter():
+    """ "Seite X von Y" as a CSS `content` value, from the translated wording."""
+    parts = re.split(r"(\{page\}|\{pages\})", _("Seite {page} von {pages}"))
+    tokens = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return mark_safe(" ".join(tokens.get(part) or css_string(part) for part in parts if part))  # noqa: S308
+
+
+def error_response(request, page, busy=False):
+    """The German page readers get instead of a PDF; status 503, so nothing caches it."""
+    context = {"page": page, "busy": busy}
+    try:
+        response = render(request, "pdf/error.html", context, status=503)
+    except Exception:
+        logger.exception("PDF error page could not be rendered")
+        response = HttpResponse(
+            _("Das PDF kann gerade nicht erstellt werden. Bitte versuchen Sie es gleich noch einmal."),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+    response["Retry-After"] = "10" if busy else str(RENDER_FAILURE_TIMEOUT)
+    return response
