@@ -24,6 +24,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database outage becomes a German 503 page (with an unsaved comment shown back), not a 500.
+handler500 = "config.errors.server_error"
+
 urlpatterns += [
     # Wagtail's page serving comes last: it claims every URL not matched above.
     path("", include(wagtail_urls)),

@@ -5,6 +5,7 @@ Everything that differs between deployments is read from the environment in the
 `production.py` only override.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -64,10 +65,22 @@ RECAPTCHA_PRIVATE_KEY = os.environ.get("RECAPTCHA_PRIVATE_KEY", "")
 COMMENTS_IP_STORAGE = os.environ.get("COMMENTS_IP_STORAGE", "truncate")
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 
+# Full-page cache for anonymous readers (docs/caching.md): seconds a page is kept; 0 turns it off.
+# On by default only with Redis: a per-process cache could not be invalidated on every app server.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Media on S3-compatible object storage when a bucket is named (production.py); else MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "") or None
+
 
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
+    "config",
     "home",
     "blog",
     "comments",
@@ -93,6 +106,8 @@ INSTALLED_APPS = [
     "django_recaptcha",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -107,6 +122,8 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cache hit for an anonymous reader costs no SQL query.
+    "config.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +131,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,6 +219,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+# --- Security: log-in throttling and Content Security Policy -----------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "config.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed log-ins for one user name from one address lock that combination for 15 minutes;
+# others (a colleague behind the same office router) can still log in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False
+
+# django-csp 4. No inline scripts or styles on the public site. Wagtail's admin (and its page
+# previews, which live under /admin/) uses inline scripts, so the policy leaves /admin/ out;
+# the admin is behind a log-in and sends its own X-Frame-Options.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+if RECAPTCHA_PUBLIC_KEY:
+    # Google's reCAPTCHA script and its challenge frame, only where comments use it.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] += ["https://www.google.com", "https://www.gstatic.com"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] += ["https://www.google.com", "https://recaptcha.google.com"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += ["https://www.google.com"]
 
 
 # --- Language and time ------------------------------------------------------------------------

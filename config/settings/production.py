@@ -15,6 +15,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Media (images, documents) on S3-compatible object storage when a bucket is named, so every app
+# server sees the same files; on local disk (MEDIA_ROOT) otherwise. Credentials come from the
+# standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables, read by boto3 itself.
+if AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,  # noqa: F405
+            "endpoint_url": AWS_S3_ENDPOINT_URL,  # noqa: F405
+            "region_name": AWS_S3_REGION_NAME,  # noqa: F405
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,  # noqa: F405
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    # Readers' browsers load the images from the bucket (or its CDN domain): allow that origin.
+    if AWS_S3_CUSTOM_DOMAIN:  # noqa: F405
+        media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN}"  # noqa: F405
+    elif AWS_S3_ENDPOINT_URL:  # noqa: F405
+        media_origin = AWS_S3_ENDPOINT_URL.rstrip("/")  # noqa: F405
+    else:
+        media_origin = "https://*.amazonaws.com"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [  # noqa: F405
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],  # noqa: F405
+        media_origin,
+    ]
+
 # Mail goes out through the database-backed task queue (`manage.py db_worker`), so a slow
 # mail server never slows down a reader.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
