@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "home",
     "blog",
     "comments",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -339,6 +340,19 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
     }
 }
 COMMENT_MAX_LENGTH = 5000
+COMMENTS_XTD_FORM_CLASS = "comments.forms.PostCommentForm"
+# A form in a (cached) page stays valid this long (django_comments' signed timestamp).
+COMMENTS_TIMEOUT = 4 * 60 * 60
+# Spam defences (comments/views.py): the form cannot be sent sooner than this after it was shown,
+# and one comment per this many seconds per IP address and per e-mail address.
+COMMENTS_MIN_SECONDS = 3
+COMMENTS_FLOOD_SECONDS = 15
+# Responses that show a reader their own held comment are never stored by a shared cache; below
+# the page cache, so it sees the Cache-Control header this sets.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "comments.middleware.CommentPreviewMiddleware",
+)
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
 

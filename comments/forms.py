@@ -1,0 +1,251 @@
+"""The comment form readers fill in under a post: django-comments-xtd's form with German fields,
+our checks (minimum time, parent comment, clean text) and, when keys are set, reCAPTCHA.
+
+reCAPTCHA v2 ("Ich bin kein Roboter" checkbox), not v3: v3 needs a script of ours to fetch a token
+when the form is sent (django-recaptcha's v3 widget does that with an inline script, which our
+Content Security Policy forbids) and silently fails readers whose browser blocks Google; the v2
+checkbox is a plain widget from Google's script, works without any JavaScript of ours and tells
+the reader what is wrong. Without `RECAPTCHA_PUBLIC_KEY` and `RECAPTCHA_PRIVATE_KEY` there is no
+captcha field and no Google script at all.
+"""
+
+import time
+from urllib.error import URLError
+
+from django_comments.forms import DEFAULT_COMMENTS_TIMEOUT
+from django_comments_xtd.forms import XtdCommentForm
+from django_comments_xtd.models import max_thread_level_for_content_type
+from django_recaptcha.fields import ReCaptchaField
+from django_recaptcha.widgets import ReCaptchaV2Checkbox
+
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import PostComment
+from .utils import normalize_text
+
+NAME_MAX_LENGTH = 50  # django_comments' user_name column
+EMAIL_MAX_LENGTH = 254  # its user_email column
+URL_MAX_LENGTH = 200  # its user_url column
+
+REQUIRED_MESSAGES = {
+    "comment": _("Bitte schreibe einen Kommentar."),
+    "name": _("Bitte gib deinen Namen ein."),
+    "email": _("Bitte gib deine E-Mail-Adresse ein."),
+}
+INVALID_EMAIL = _("Bitte gib eine gültige E-Mail-Adresse ein.")
+INVALID_URL = _("Bitte gib eine gültige Adresse ein, zum Beispiel https://www.example.org.")
+NULL_CHARACTERS = _("Der Text enthält unzulässige Steuerzeichen (Nullbytes).")
+BROKEN_ENCODING = _("Der Text enthält ungültige Zeichen (keine gültige UTF-8-Kodierung). Bitte prüfe ihn.")
+TOO_FAST = _("Das ging sehr schnell. Bitte prüfe deinen Kommentar und sende ihn dann noch einmal.")
+FORM_EXPIRED = _(
+    "Das Formular ist abgelaufen oder wurde verändert. Dein Text ist noch da: bitte sende den Kommentar noch einmal."
+)
+HONEYPOT_FILLED = _("Dieses Feld muss leer bleiben.")
+CAPTCHA_INVALID = _("Bitte bestätige, dass du kein Roboter bist.")
+CAPTCHA_UNREACHABLE = _("Die Sicherheitsabfrage konnte nicht geprüft werden. Bitte versuche es noch einmal.")
+PARENT_INVALID = _("Auf diesen Kommentar kann nicht geantwortet werden.")
+PARENT_TOO_DEEP = _(
+    "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt."
+)
+
+# Fields whose errors mean the form itself (not what the reader typed) must be sent again.
+SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
+
+
+def minimum_seconds():
+    return getattr(settings, "COMMENTS_MIN_SECONDS", 3)
+
+
+class CommentCaptchaWidget(ReCaptchaV2Checkbox):
+    """The checkbox with Google's script only: django-recaptcha's template adds an inline script."""
+
+    template_name = "comments/recaptcha_widget.html"
+
+
+class CommentCaptchaField(ReCaptchaField):
+    """django-recaptcha's field; Google being unreachable is a form error, not a server error."""
+
+    default_error_messages = {"required": CAPTCHA_INVALID, "captcha_invalid": CAPTCHA_INVALID}
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except (URLError, OSError, ValueError) as error:
+            # URLError (no connection), timeouts (OSError) and a garbled answer (ValueError).
+            raise forms.ValidationError(CAPTCHA_UNREACHABLE, code="captcha_error") from error
+
+
+def clean_text_validators(max_length=None):
+    validators = [ProhibitNullCharactersValidator(message=NULL_CHARACTERS)]
+    if max_length:
+        validators.append(
+            MaxLengthValidator(
+                max_length,
+                message=_(
+                    "Dein Text ist zu lang: höchstens %(limit_value)d Zeichen sind erlaubt, es sind %(show_value)d."
+                ),
+            )
+        )
+    return validators
+
+
+class PostCommentForm(XtdCommentForm):
+    """Kommentar, Name, E-Mail, Website, the remember-me box; hidden: the anti-spoofing fields,
+    the parent comment (`reply_to`) and a honeypot."""
+
+    field_order = ["comment", "name", "email", "url", "remember", "captcha", "honeypot", "reply_to"]
+
+    def __init__(self, target_object, data=None, initial=None, **kwargs):
+        super().__init__(target_object, data=data, initial=initial, **kwargs)
+        max_length = getattr(settings, "COMMENT_MAX_LENGTH", 5000)
+        # Rebuilt rather than patched: xtd's fields carry placeholders, Bootstrap classes and
+        # English messages; ours carry German labels, `required` and autocomplete hints.
+        self.fields["comment"] = forms.CharField(
+            label=_("Kommentar"),
+            widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": max_length}),
+            validators=clean_text_validators(max_length),
+            error_messages={"required": REQUIRED_MESSAGES["comment"]},
+        )
+        self.fields["name"] = forms.CharField(
+            label=_("Name"),
+            widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
+            validators=clean_text_validators(NAME_MAX_LENGTH),
+            error_messages={"required": REQUIRED_MESSAGES["name"]},
+        )
+        self.fields["email"] = forms.EmailField(
+            label=_("E-Mail"),
+            max_length=EMAIL_MAX_LENGTH,
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": EMAIL_MAX_LENGTH}),
+            validators=clean_text_validators(),
+            error_messages={
+                "required": REQUIRED_MESSAGES["email"],
+                "invalid": INVALID_EMAIL,
+                "max_length": INVALID_EMAIL,
+            },
+        )
+        self.fields["url"] = forms.URLField(
+            label=_("Website"),
+            required=False,
+            assume_scheme="https",
+            widget=forms.URLInput(attrs={"autocomplete": "url", "maxlength": URL_MAX_LENGTH}),
+            validators=clean_text_validators(URL_MAX_LENGTH),
+            error_messages={"invalid": INVALID_URL},
+        )
+        self.fields["remember"] = forms.BooleanField(
+            label=_(
+                "Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser "
+                "für die nächste Kommentierung speichern."
+            ),
+            required=False,
+        )
+        self.fields["honeypot"] = forms.CharField(
+            label=_("Bitte dieses Feld leer lassen"),
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+        self.fields["reply_to"] = forms.IntegerField(
+            required=False,
+            initial=0,
+            min_value=0,
+            max_value=2**53,
+            widget=forms.HiddenInput,
+            error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), PARENT_INVALID),
+        )
+        # No follow-up e-mails: their mute links would carry the address in a readable payload.
+        self.fields.pop("followup", None)
+        if settings.RECAPTCHA_PUBLIC_KEY and settings.RECAPTCHA_PRIVATE_KEY:
+            self.fields["captcha"] = CommentCaptchaField(
+                label=_("Sicherheitsabfrage"), widget=CommentCaptchaWidget(api_params={"hl": "de"})
+            )
+        self.order_fields(self.field_order)
+
+    # --- Anti-spoofing, spam traps --------------------------------------------------------
+
+    def clean_timestamp(self):
+        timestamp = self.cleaned_data["timestamp"]
+        age = time.time() - timestamp
+        if age > DEFAULT_COMMENTS_TIMEOUT or age < -60:
+            raise forms.ValidationError(FORM_EXPIRED, code="expired")
+        if age < minimum_seconds():
+            raise forms.ValidationError(TOO_FAST, code="too_fast")
+        return timestamp
+
+    def clean_security_hash(self):
+        try:
+            return super().clean_security_hash()
+        except forms.ValidationError as error:
+            raise forms.ValidationError(FORM_EXPIRED, code="forged") from error
+
+    def clean_honeypot(self):
+        if self.cleaned_data["honeypot"]:
+            raise forms.ValidationError(HONEYPOT_FILLED, code="honeypot")
+        return ""
+
+    # --- What the reader typed -----------------------------------------------------------
+
+    def clean_comment(self):
+        text = normalize_text(self.cleaned_data["comment"])
+        if not text:
+            raise forms.ValidationError(REQUIRED_MESSAGES["comment"], code="required")
+        return self._reject_broken_encoding(text)
+
+    def clean_name(self):
+        return self._reject_broken_encoding(" ".join(self.cleaned_data["name"].split()))
+
+    def clean_email(self):
+        return self._reject_broken_encoding(self.cleaned_data["email"])
+
+    def clean_url(self):
+        return self._reject_broken_encoding(self.cleaned_data["url"])
+
+    @staticmethod
+    def _reject_broken_encoding(value):
+        # Django decodes invalid UTF-8 in the request body to U+FFFD.
+        if "\ufffd" in value:
+            raise forms.ValidationError(BROKEN_ENCODING, code="encoding")
+        return value
+
+    def clean_reply_to(self):
+        """A reply's parent: a published comment on the same post, not at the deepest level."""
+        parent_id = self.cleaned_data["reply_to"] or 0
+        if not parent_id:
+            return 0
+        content_type = ContentType.objects.get_for_model(self.target_object)
+        parent = (
+            PostComment.objects.filter(
+                pk=parent_id,
+                content_type=content_type,
+                object_pk=str(self.target_object.pk),
+                is_public=True,
+                is_removed=False,
+            )
+            .only("pk", "level", "thread_id")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(PARENT_INVALID, code="parent")
+        if parent.level >= max_thread_level_for_content_type(content_type):
+            raise forms.ValidationError(PARENT_TOO_DEEP, code="too_deep")
+        self.parent_comment = parent
+        return parent_id
+
+    def clean(self):
+        cleaned_data = super().clean()
+        cleaned_data["followup"] = False
+        return cleaned_data
+
+    # --- Helpers for the view ------------------------------------------------------------
+
+    def has_security_error(self):
+        """The form must be sent again (expired, forged): not the reader's fault, nor fixable by them."""
+        return any(field in self.errors and not self.has_error(field, "too_fast") for field in SECURITY_FIELDS)
+
+    def with_fresh_security_data(self):
+        """The same input with a new timestamp and hash, so sending it again works."""
+        data = self.data.copy()
+        data.update(self.generate_security_data())
+        return type(self)(self.target_object, data=data)

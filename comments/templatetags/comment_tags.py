@@ -1,0 +1,120 @@
+"""What the comment section under a post shows: `{% comment_section page as section %}` and the
+filters for a comment's text and its author's initials."""
+
+from django_comments_xtd.models import max_thread_level_for_content_type
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from blog.models import BlogPostPage
+
+from ..forms import PostCommentForm
+from ..models import PostComment
+from ..moderation import comment_settings_for, comments_closed
+from ..utils import preview_comment_ids
+from ..views import must_check_csrf
+
+register = template.Library()
+
+REPLY_QUERY_PARAMETER = "antwort"
+# Only what the page shows: the e-mail address is never even loaded.
+DISPLAYED_FIELDS = (
+    "pk",
+    "user_name",
+    "user_url",
+    "comment",
+    "submit_date",
+    "is_public",
+    "is_removed",
+    "parent_id",
+    "thread_id",
+    "level",
+    "order",
+)
+LINK_REL = 'rel="nofollow ugc noopener"'
+
+
+class CommentSection:
+    """The comment list (threaded), its count and the form for one post, for one request."""
+
+    def __init__(self, request, page, form=None, error=""):
+        self.page = page
+        self.error = error
+        content_type = ContentType.objects.get_for_model(BlogPostPage)
+        self.max_level = max_thread_level_for_content_type(content_type)
+        self.closed = comments_closed(page, comment_settings_for(request, page))
+        visible = Q(is_public=True, is_removed=False)
+        own_ids = preview_comment_ids(request) if request is not None else []
+        if own_ids:
+            # The reader's own held comments (not those a moderator put in the trash).
+            visible |= Q(pk__in=own_ids, is_public=False) & (Q(is_removed=False) | Q(is_spam=True))
+        comments = list(
+            PostComment.norel_objects.filter(visible, content_type=content_type, object_pk=str(page.pk))
+            .only(*DISPLAYED_FIELDS)
+            .order_by("thread_id", "order")
+        )
+        self.count = sum(1 for comment in comments if comment.is_public)
+        self.has_held = any(not comment.is_public for comment in comments)
+        self.tree = self._build_tree(comments)
+        self.needs_csrf = request is not None and must_check_csrf(request)
+        if form is None:
+            self.reply_to = self._reply_target(comments, request.GET.get(REPLY_QUERY_PARAMETER) if request else None)
+            initial = {"reply_to": self.reply_to.pk if self.reply_to else 0}
+            form = PostCommentForm(page, initial=initial)
+        else:
+            self.reply_to = self._reply_target(comments, form.data.get("reply_to"))
+        self.form = form
+        self.has_captcha = "captcha" in form.fields
+
+    def _build_tree(self, comments):
+        """Nested nodes in thread order; replies whose parent is not shown are left out."""
+        nodes = {}
+        roots = []
+        for comment in comments:
+            node = {"comment": comment, "children": [], "can_reply": self._can_reply(comment)}
+            nodes[comment.pk] = node
+            if comment.parent_id == comment.pk:
+                roots.append(node)
+            elif comment.parent_id in nodes:
+                nodes[comment.parent_id]["children"].append(node)
+        return roots
+
+    def _can_reply(self, comment):
+        return not self.closed and comment.is_public and comment.level < self.max_level
+
+    def _reply_target(self, comments, value):
+        value = str(value or "")
+        if not value.isdigit():
+            return None
+        for comment in comments:
+            if comment.pk == int(value) and self._can_reply(comment):
+                return comment
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context, page):
+    return CommentSection(
+        context.get("request"), page, form=context.get("comment_form"), error=context.get("comment_error", "")
+    )
+
+
+@register.filter(is_safe=True)
+def comment_text(text):
+    """Plain text as HTML: everything escaped, paragraphs and line breaks kept, URLs as links."""
+    linked = urlize(text or "", trim_url_limit=60, nofollow=True, autoescape=True)
+    # urlize escaped the reader's text, so this literal can only be an attribute urlize wrote.
+    linked = linked.replace('rel="nofollow"', LINK_REL)
+    return mark_safe(linebreaks(linked, autoescape=False))  # noqa: S308 - escaped by urlize above
+
+
+@register.filter
+def initials(name):
+    """Up to two initials of a name (shown instead of an avatar: no Gravatar, no e-mail hash)."""
+    letters = [part[0] for part in (name or "").split() if part[:1].isalnum()]
+    if len(letters) > 2:
+        letters = [letters[0], letters[-1]]
+    return "".join(letters).upper() or "?"

@@ -1,0 +1,17 @@
+"""The comment URLs the site routes (under /kommentare/): posting, and the link redirect.
+
+Deliberately not routed: django-comments-xtd's REST API and avatar preview (they publish
+Gravatar hashes of e-mail addresses), its reply view (shows held comments), its confirmation and
+mute views (their links carry the e-mail address), like/dislike/flag (not used), and
+django_comments' moderation views (moderation happens in the Wagtail admin).
+"""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    # django_comments reverses these names (form target, Comment.get_absolute_url).
+    path("senden/", views.post_comment, name="comments-post-comment"),
+    path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
+]

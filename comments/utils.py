@@ -1,0 +1,134 @@
+"""Small helpers around comments: personal data (IP addresses), the reader's preview cookie,
+flood control and the text checks the moderation rules use."""
+
+import hashlib
+import ipaddress
+import re
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+from django.utils.html import urlize
+
+try:  # The production settings' proxy-aware address (TRUSTED_PROXY_COUNT); REMOTE_ADDR without it.
+    from config.security import client_ip
+except ImportError:  # pragma: no cover - only while config.security does not exist
+
+    def client_ip(request):
+        return request.META.get("REMOTE_ADDR", "")
+
+
+# --- IP addresses -----------------------------------------------------------------------------
+
+IPV4_KEPT_PREFIX = 24  # the last octet is zeroed
+IPV6_KEPT_PREFIX = 48  # the last 80 bits are zeroed
+
+
+def truncate_ip(address):
+    """The address with its host part zeroed (IPv4: last octet; IPv6: last 80 bits); None if invalid."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = IPV4_KEPT_PREFIX if ip.version == 4 else IPV6_KEPT_PREFIX
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def ip_address_to_store(request):
+    """What we keep of the commenter's address: shortened ("truncate", the default) or nothing ("none")."""
+    if getattr(settings, "COMMENTS_IP_STORAGE", "truncate") == "none":
+        return None
+    return truncate_ip(client_ip(request))
+
+
+# --- The reader's own held comments (signed, time-limited cookie) -----------------------------
+
+PREVIEW_COOKIE = "comment_preview"
+PREVIEW_SALT = "comments.preview"
+PREVIEW_MAX_AGE = 60 * 60
+PREVIEW_MAX_IDS = 20
+
+
+def preview_comment_ids(request):
+    """Ids of the comments this browser sent in the last hour (from the signed cookie)."""
+    value = request.COOKIES.get(PREVIEW_COOKIE)
+    if not value:
+        return []
+    try:
+        ids = signing.loads(value, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [comment_id for comment_id in ids if isinstance(comment_id, int)][-PREVIEW_MAX_IDS:]
+
+
+def remember_preview_comment(request, response, comment_id):
+    """Add `comment_id` to the browser's preview cookie (valid for an hour from now)."""
+    ids = [*preview_comment_ids(request), comment_id][-PREVIEW_MAX_IDS:]
+    response.set_cookie(
+        PREVIEW_COOKIE,
+        signing.dumps(ids, salt=PREVIEW_SALT),
+        max_age=PREVIEW_MAX_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# --- Flood control and duplicate locks (shared cache: every app server sees them) -------------
+
+
+def flood_seconds():
+    return getattr(settings, "COMMENTS_FLOOD_SECONDS", 15)
+
+
+def _cache_key(kind, value):
+    digest = salted_hmac("comments.flood", value).hexdigest()[:32]
+    return f"comments:{kind}:{digest}"
+
+
+def claim_comment_slot(request, email):
+    """True if this address and this e-mail may comment now; claims the slot for `flood_seconds()`.
+
+    `cache.add` is atomic in Redis and in the local-memory cache: of two simultaneous requests
+    only one gets the slot. A cache that does not answer (None) lets the comment through.
+    """
+    seconds = flood_seconds()
+    if seconds <= 0:
+        return True
+    ip_added = cache.add(_cache_key("ip", client_ip(request) or "unknown"), 1, timeout=seconds)
+    email_added = cache.add(_cache_key("email", email.strip().lower()), 1, timeout=seconds)
+    return ip_added is not False and email_added is not False
+
+
+def duplicate_lock_key(post_pk, name, email, text):
+    value = "\n".join([str(post_pk), name.strip().lower(), email.strip().lower(), normalize_text(text)])
+    return f"comments:duplicate:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+# --- Text checks ------------------------------------------------------------------------------
+
+LINE_ENDINGS = re.compile(r"\r\n?")
+
+
+def normalize_text(text):
+    return LINE_ENDINGS.sub("\n", text or "").strip()
+
+
+def count_links(text):
+    """How many links the comment shows: what `urlize` turns into links when it is displayed."""
+    return urlize(text or "", nofollow=True, autoescape=True).count("<a ")
+
+
+def word_list(lines):
+    """The words or phrases of a moderation setting, one per line, lower-cased."""
+    return [line.strip().lower() for line in (lines or "").splitlines() if line.strip()]
+
+
+def contains_any(words, *texts):
+    haystack = "\n".join(text or "" for text in texts).lower()
+    return any(word in haystack for word in words)

@@ -1,0 +1,67 @@
+"""Helpers for posting comments through the real form and view."""
+
+import time
+
+import pytest
+
+from django.core.cache import cache
+
+from comments.forms import PostCommentForm
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Flood control and locks live in the cache: every test starts with an empty one."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(post, seconds_ago=10, **fields):
+    """What a reader's browser sends: the rendered form's hidden fields, `seconds_ago` old, plus `fields`."""
+    form = PostCommentForm(post)
+    timestamp = int(time.time()) - seconds_ago
+    data = {
+        "content_type": form.initial["content_type"],
+        "object_pk": form.initial["object_pk"],
+        "timestamp": str(timestamp),
+        "security_hash": form.initial_security_hash(timestamp),
+        "reply_to": "0",
+        "honeypot": "",
+        "name": "Maria Musterfrau",
+        "email": "maria@example.org",
+        "url": "",
+        "comment": "Ein schöner Beitrag über die Eifel.",
+    }
+    data.update({key: str(value) for key, value in fields.items()})
+    return data
+
+
+@pytest.fixture
+def post_comment(client):
+    """Post a comment on `post` through /kommentare/senden/ (a new REMOTE_ADDR each time unless given)."""
+    counter = iter(range(1, 250))
+
+    def send(post, remote_addr=None, client=client, **fields):
+        remote_addr = remote_addr or f"192.0.2.{next(counter)}"
+        return client.post("/kommentare/senden/", form_data(post, **fields), REMOTE_ADDR=remote_addr)
+
+    return send
+
+
+@pytest.fixture
+def comment_rules(home_page):
+    """The site's comment settings (Einstellungen → Kommentare), defaults as a fresh site has them."""
+    from wagtail.models import Site
+
+    from comments.models import CommentSettings
+
+    return CommentSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+def approve(comment):
+    """What a moderator's "Freigeben" does to the stored comment."""
+    comment.is_public = True
+    comment.is_removed = False
+    comment.save()
+    return comment
