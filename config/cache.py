@@ -169,12 +169,31 @@ INVALIDATING_MODELS = [
 ]
 
 
-def _invalidate_on_model_change(sender, **kwargs):
+# Models whose new rows show on a page at once; new rows of the others (a settings row made with
+# defaults on first use, a new author or image) show only once a page that uses them is published.
+SHOWN_WHEN_CREATED = {"comments.PostComment"}
+# Bookkeeping that Wagtail saves while rendering (an image's size and hash): changes nothing shown.
+BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
+
+
+def _invalidate_on_model_change(sender, created=False, update_fields=None, **kwargs):
+    if created and sender._meta.label not in SHOWN_WHEN_CREATED:
+        return
+    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
+        return
     invalidate_all_pages(reason=f"{sender._meta.label} changed")
 
 
-def _invalidate_on_page_change(sender, instance=None, **kwargs):
-    invalidate_all_pages(reason=f"page {getattr(instance, 'pk', '?')} changed")
+def _invalidate_on_page_change(sender, instance=None, page=None, **kwargs):
+    invalidate_all_pages(reason=f"page {getattr(instance or page, 'pk', '?')} changed")
+
+
+def _invalidate_on_live_page_save(sender, instance, **kwargs):
+    """Live pages saved outside the publish workflow (imports, scripts) and draft saves alike."""
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and instance.live:
+        invalidate_all_pages(reason=f"live page {instance.pk} saved")
 
 
 def _invalidate_on_page_delete(sender, instance, **kwargs):
@@ -195,6 +214,13 @@ def connect_invalidation_signals():
     page_unpublished.connect(_invalidate_on_page_change, dispatch_uid="pagecache_unpublished")
     post_page_move.connect(_invalidate_on_page_change, dispatch_uid="pagecache_moved")
     post_delete.connect(_invalidate_on_page_delete, dispatch_uid="pagecache_page_deleted")
+    post_save.connect(_invalidate_on_live_page_save, dispatch_uid="pagecache_live_page_saved")
+    try:
+        from comments.cache import post_comments_changed
+    except ImportError:
+        pass
+    else:
+        post_comments_changed.connect(_invalidate_on_page_change, dispatch_uid="pagecache_comments_changed")
     for label in INVALIDATING_MODELS:
         try:
             model = apps.get_model(label)
