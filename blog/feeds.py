@@ -67,11 +67,12 @@ class PostsFeed(Feed):
         return post.get_full_url(self.request)
 
     def item_pubdate(self, post):
-        # The editor's date; the time of day from the first publication when it was that day.
+        # The editor's date; the time of day from the first publication when it was that day, else noon
+        # (midnight in Berlin would be the day before in UTC, and feed readers would show that day).
         published = post.first_published_at
         if published and timezone.localdate(published) == post.date:
             return published
-        return timezone.make_aware(datetime.datetime.combine(post.date, datetime.time(hour=0)))
+        return timezone.make_aware(datetime.datetime.combine(post.date, datetime.time(hour=12)))
 
     def item_updateddate(self, post):
         return post.last_published_at or self.item_pubdate(post)

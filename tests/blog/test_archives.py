@@ -1,0 +1,156 @@
+"""Archives per category, author, year and month, the search, and pagination: exactly the right posts."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from blog.factories import BlogPostPageFactory
+
+
+def listed_titles(response):
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text() for a in html.select(".post-list .post-card__title a")]
+
+
+def heading(response):
+    return BeautifulSoup(response.content, "html.parser").h1.get_text()
+
+
+@pytest.fixture
+def archive_posts(make_post, author, other_author, category, other_category, draft, scheduled_post):
+    """Four live posts across two authors, two categories and two months, plus a draft and a scheduled post."""
+    return {
+        "wirtschaft_sept": make_post(
+            title="Wirtschaft im September", date="2015-09-15", authors=[author], categories=[category]
+        ),
+        "kultur_sept": make_post(
+            title="Kultur im September", date="2015-09-03", authors=[other_author], categories=[other_category]
+        ),
+        "both_aug": make_post(
+            title="Beides im August",
+            date="2015-08-20",
+            authors=[author, other_author],
+            categories=[category, other_category],
+        ),
+        "none_2014": make_post(title="Ohne Kategorie 2014", date="2014-12-24", authors=[other_author]),
+    }
+
+
+def test_category_archive_lists_exactly_its_live_posts(client, archive_posts):
+    response = client.get("/beitraege/kategorie/wirtschaft/")
+
+    assert listed_titles(response) == ["Wirtschaft im September", "Beides im August"]
+    assert heading(response) == "Kategorie: Wirtschaft"
+
+
+def test_author_archive_lists_exactly_the_authors_live_posts(client, archive_posts):
+    response = client.get("/beitraege/autor/maria-weber/")
+
+    assert listed_titles(response) == ["Kultur im September", "Beides im August", "Ohne Kategorie 2014"]
+    assert heading(response) == "Beiträge von Maria Weber"
+
+
+def test_month_archive_lists_exactly_that_months_posts(client, archive_posts):
+    response = client.get("/beitraege/2015/09/")
+
+    assert listed_titles(response) == ["Wirtschaft im September", "Kultur im September"]
+    assert heading(response) == "Archiv: September 2015"
+
+
+def test_year_archive_lists_exactly_that_years_posts(client, archive_posts):
+    response = client.get("/beitraege/2014/")
+
+    assert listed_titles(response) == ["Ohne Kategorie 2014"]
+    assert heading(response) == "Archiv: 2014"
+
+
+def test_no_archive_lists_drafts_or_scheduled_posts(client, archive_posts, scheduled_post):
+    assert not scheduled_post.live
+    for url in [
+        "/beitraege/",
+        "/beitraege/kategorie/wirtschaft/",
+        "/beitraege/autor/klaus-schaefer/",
+        "/beitraege/2015/",
+        "/",
+    ]:
+        content = client.get(url).content.decode()
+        assert "Ein Entwurf" not in content, url
+        assert "Erscheint morgen" not in content, url
+
+
+def test_drafts_and_scheduled_posts_are_not_served_to_readers(client, draft, scheduled_post):
+    assert client.get("/beitraege/entwurf/").status_code == 404
+    assert client.get("/beitraege/erscheint-morgen/").status_code == 404
+
+
+def test_unknown_category_author_or_month_is_a_german_404(client, archive_posts):
+    for url in ["/beitraege/kategorie/gibt-es-nicht/", "/beitraege/autor/niemand/", "/beitraege/2015/13/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_index_shows_ten_posts_a_page_with_german_pagination(client, blog_index):
+    for day in range(1, 24):
+        BlogPostPageFactory(parent=blog_index, title=f"Beitrag vom {day}.", date=f"2015-03-{day:02d}")
+
+    first = client.get("/beitraege/")
+    third = client.get("/beitraege/?seite=3")
+
+    assert listed_titles(first)[:2] == ["Beitrag vom 23.", "Beitrag vom 22."]
+    assert len(listed_titles(first)) == 10
+    assert listed_titles(third) == ["Beitrag vom 3.", "Beitrag vom 2.", "Beitrag vom 1."]
+    first_html = BeautifulSoup(first.content, "html.parser")
+    assert first_html.select_one(".pagination__item--current").get_text() == "Seite 1 von 3"
+    assert first_html.select_one('a[rel="next"]').get_text(strip=True) == "Ältere Beiträge →"
+    assert first_html.select_one('a[rel="next"]')["href"] == "?seite=2"
+    third_html = BeautifulSoup(third.content, "html.parser")
+    assert third_html.select_one('a[rel="prev"]').get_text(strip=True) == "← Neuere Beiträge"
+    assert third_html.select_one('link[rel="canonical"]')["href"] == "http://testserver/beitraege/?seite=3"
+
+
+def test_archives_are_paginated_too(client, blog_index, category):
+    for day in range(1, 13):
+        BlogPostPageFactory(
+            parent=blog_index, title=f"Wirtschaft {day}", date=f"2015-04-{day:02d}", categories=[category]
+        )
+
+    assert len(listed_titles(client.get("/beitraege/kategorie/wirtschaft/"))) == 10
+    assert listed_titles(client.get("/beitraege/kategorie/wirtschaft/?seite=2")) == ["Wirtschaft 2", "Wirtschaft 1"]
+
+
+@pytest.mark.parametrize("page", ["99", "abc", "0"])
+def test_page_number_out_of_range_is_404_not_500(client, post, page):
+    assert client.get(f"/beitraege/?seite={page}").status_code == 404
+
+
+def test_sidebar_links_every_month_and_category_with_posts(client, archive_posts):
+    html = BeautifulSoup(client.get("/beitraege/").content, "html.parser")
+    sidebar = html.select_one(".archive-sidebar")
+
+    month_links = [a["href"] for a in sidebar.find_all("a") if "/beitraege/20" in a["href"]]
+    assert month_links == ["/beitraege/2015/09/", "/beitraege/2015/08/", "/beitraege/2014/12/"]
+    assert "September 2015" in sidebar.get_text()
+    category_text = sidebar.get_text(" ", strip=True)
+    assert "Kultur (2)" in category_text
+    assert "Wirtschaft (2)" in category_text
+
+
+def test_search_finds_live_posts_only(client, make_post, draft):
+    make_post(title="Radweg auf alter Bahntrasse", intro="Fahrräder statt Züge.")
+    make_post(title="Maarfest", intro="Musik am Wasser.")
+
+    response = client.get("/beitraege/suche/", {"q": "Radweg"})
+
+    assert listed_titles(response) == ["Radweg auf alter Bahntrasse"]
+    assert "Entwurf" not in listed_titles(client.get("/beitraege/suche/", {"q": "Entwurf"}))
+
+
+def test_search_keeps_the_query_and_works_without_one(client, post):
+    response = client.get("/beitraege/suche/", {"q": "<b>Eifel</b>"})
+    html = BeautifulSoup(response.content, "html.parser")
+
+    assert response.status_code == 200
+    assert html.select_one("#search-page-query")["value"] == "<b>Eifel</b>"
+    assert b"<b>Eifel</b>" not in response.content
+    assert client.get("/beitraege/suche/").status_code == 200
