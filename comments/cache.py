@@ -39,7 +39,11 @@ def invalidate_post(page):
     post_comments_changed.send(sender=type(page), page=page)
 
 
-def invalidate_post_of(comment):
-    page = Page.objects.filter(pk=comment.object_pk).specific().first()
+def invalidate_post_by_id(page_id):
+    page = Page.objects.filter(pk=page_id).specific().first()
     if page is not None:
         invalidate_post(page)
+
+
+def invalidate_post_of(comment):
+    invalidate_post_by_id(comment.object_pk)

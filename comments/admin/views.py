@@ -1,0 +1,404 @@
+"""The moderation queue: a Wagtail ModelViewSet for reader comments with moderation actions."""
+
+import django_filters
+from django_comments_xtd.models import max_thread_level_for_content_type
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+
+from blog.models import BlogPostPage
+from comments.admin import actions
+from comments.admin.permissions import CommentPermissionPolicy, editable_pages
+from comments.models import PostComment
+
+STATUS_ALL = "all"
+ACTION_LABELS = {
+    "approve": gettext_lazy("Freigeben"),
+    "unpublish": gettext_lazy("Zurückziehen"),
+    "spam": gettext_lazy("Als Spam markieren"),
+    "trash": gettext_lazy("In den Papierkorb"),
+}
+ACTION_ICONS = {"approve": "check", "unpublish": "cross", "spam": "warning", "trash": "bin"}
+ACTION_DONE_MESSAGES = {
+    "approve": gettext_lazy("Kommentar freigegeben."),
+    "unpublish": gettext_lazy("Kommentar zurückgezogen: er wartet wieder auf Freigabe."),
+    "spam": gettext_lazy("Kommentar als Spam markiert."),
+    "trash": gettext_lazy("Kommentar in den Papierkorb gelegt."),
+}
+# Actions that hide a visible comment: its replies are hidden with it (django-comments-xtd).
+HIDING_ACTIONS = {"unpublish", "spam", "trash"}
+
+policy = CommentPermissionPolicy()
+
+
+def scoped_comments(user, action="change"):
+    """The comments this user may act on; PermissionDenied if none at all."""
+    if not policy.user_has_permission(user, action):
+        raise PermissionDenied
+    return policy.instances_user_has_permission_for(user, action)
+
+
+def excerpt(comment):
+    return Truncator(comment.comment).chars(80)
+
+
+def moderate_url(comment, action):
+    return reverse("comment_moderation:moderate", args=[quote(comment.pk), action])
+
+
+def replies_note(count):
+    return (
+        _("Dieser Kommentar hat %(count)s sichtbare Antwort(en). Sie werden zusammen mit ihm verborgen.")
+        % {"count": count}
+        if count
+        else ""
+    )
+
+
+# --- The listing -------------------------------------------------------------------------------
+
+
+class CommentFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=[*actions.STATUS_LABELS.items(), (STATUS_ALL, gettext_lazy("Alle"))],
+        method="filter_status",
+        empty_label=None,
+        initial=actions.PENDING,
+    )
+    post = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Beitrag"),
+        queryset=BlogPostPage.objects.order_by("-date", "-pk"),
+        method="filter_post",
+    )
+
+    class Meta:
+        model = PostComment
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The queue opens on the held comments: "Ausstehend" is the filter when none is chosen.
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = actions.PENDING
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        if value == STATUS_ALL:
+            return queryset
+        return queryset.filter(actions.STATUS_QUERIES[value])
+
+    def filter_post(self, queryset, name, value):
+        return queryset.filter(object_pk=str(value.pk))
+
+
+class PostColumn(Column):
+    cell_template_name = "comments_admin/post_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        view = self.listing_view
+        context["post"] = instance.content_object
+        context["can_edit_post"] = instance.content_object is not None and (
+            instance.content_object.pk in view.editable_page_ids
+        )
+        context["request"] = parent_context.get("request")
+        return context
+
+
+class CommentIndexView(generic.IndexView):
+    template_name = "comments_admin/index.html"
+    filterset_class = CommentFilterSet
+    search_fields = ["comment", "user_name", "user_email"]
+    search_backend_name = None
+    default_ordering = "-submit_date"
+    page_title = gettext_lazy("Kommentare")
+    any_permission_required = ["view", "change"]
+
+    def get_base_queryset(self):
+        return (
+            policy.instances_user_has_permission_for(self.request.user, "change")
+            .select_related("content_type")
+            .prefetch_related("content_object")
+        )
+
+    @cached_property
+    def editable_page_ids(self):
+        post_ids = {int(comment.object_pk) for comment in self.object_list if comment.object_pk.isdigit()}
+        return set(editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True))
+
+    @cached_property
+    def columns(self):
+        title_column_class = self._get_title_column_class(TitleColumn)
+        post_column = PostColumn("post", label=_("Beitrag"))
+        post_column.listing_view = self
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type="comment"),
+            title_column_class(
+                "comment",
+                label=_("Kommentar"),
+                accessor=excerpt,
+                get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
+                get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
+            ),
+            Column("user_name", label=_("Name")),
+            Column("user_email", label=_("E-Mail")),
+            post_column,
+            DateColumn("submit_date", label=_("Datum"), sort_key="submit_date"),
+            StatusTagColumn(
+                "status",
+                label=_("Status"),
+                accessor=lambda comment: actions.STATUS_LABELS[actions.status_of(comment)],
+                primary=lambda comment: actions.status_of(comment) == actions.APPROVED,
+            ),
+        ]
+
+    def get_list_more_buttons(self, instance):
+        status = actions.status_of(instance)
+        buttons = []
+        for priority, action in enumerate(actions.TRANSITIONS, start=1):
+            if actions.TRANSITIONS[action][1] == status:
+                continue
+            url = moderate_url(instance, action)
+            attrs = {}
+            # One click for everything but hiding a comment that has replies: that asks first.
+            if not (action in HIDING_ACTIONS and status == actions.APPROVED and instance.nested_count):
+                attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+            buttons.append(
+                Button(ACTION_LABELS[action], url=url, icon_name=ACTION_ICONS[action], attrs=attrs, priority=priority)
+            )
+        buttons.append(
+            Button(
+                _("Text bearbeiten"),
+                url=reverse("comment_moderation:edit", args=[quote(instance.pk)]),
+                icon_name="edit",
+                priority=10,
+            )
+        )
+        if status == actions.APPROVED and can_be_answered(instance):
+            buttons.append(
+                Button(
+                    _("Antworten"),
+                    url=reverse("comment_moderation:reply", args=[quote(instance.pk)]),
+                    icon_name="comment",
+                    priority=11,
+                )
+            )
+        buttons.append(
+            Button(
+                _("Verlauf"),
+                url=reverse("comment_moderation:history", args=[quote(instance.pk)]),
+                icon_name="history",
+                priority=20,
+            )
+        )
+        if policy.user_has_permission(self.request.user, "delete"):
+            buttons.append(
+                Button(
+                    _("Endgültig löschen"),
+                    url=reverse("comment_moderation:delete", args=[quote(instance.pk)]),
+                    icon_name="bin",
+                    priority=30,
+                )
+            )
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            Button(
+                _("Datenschutz: Export und Löschung"),
+                url=reverse("comment_moderation:data_protection"),
+                icon_name="lock",
+            )
+        ]
+
+
+def can_be_answered(comment):
+    return comment.level < max_thread_level_for_content_type(comment.content_type)
+
+
+# --- Editing, deleting, history ---------------------------------------------------------------
+
+
+class ScopedObjectMixin:
+    """Edit, delete and history only reach comments the user may moderate (editors: on their pages)."""
+
+    scope_action = "change"
+
+    def get_queryset(self):
+        return scoped_comments(self.request.user, self.scope_action)
+
+    def get_base_object_queryset(self):
+        return self.get_queryset()
+
+
+class CommentEditView(ScopedObjectMixin, generic.EditView):
+    page_title = gettext_lazy("Kommentar bearbeiten")
+    success_message = gettext_lazy("Kommentartext gespeichert.")
+
+    def save_instance(self):
+        actions.edit_text(self.object, self.form.cleaned_data["comment"], self.request.user)
+        return self.object
+
+    def get_success_buttons(self):
+        return []
+
+
+class CommentDeleteView(ScopedObjectMixin, generic.DeleteView):
+    scope_action = "delete"
+    page_title = gettext_lazy("Endgültig löschen")
+    success_message = gettext_lazy("Kommentar endgültig gelöscht.")
+
+    def get_usage_url(self):
+        return None
+
+    @property
+    def confirmation_message(self):
+        replies = len(actions.descendant_ids(self.object))
+        message = _("Diesen Kommentar endgültig löschen? Das lässt sich nicht rückgängig machen.")
+        if replies:
+            message += " " + _("Seine %(count)s Antwort(en) werden mit gelöscht.") % {"count": replies}
+        return message
+
+    def get_success_message(self):
+        return str(self.success_message)
+
+    def delete_action(self):
+        actions.delete(self.object, self.request.user)
+
+
+class CommentHistoryView(ScopedObjectMixin, generic.history.HistoryView):
+    any_permission_required = ["view", "change"]
+
+
+# --- Moderation actions and replies -----------------------------------------------------------
+
+
+class ModerateView(View):
+    """GET: a confirmation page (what happens, what happens to the replies). POST: do it."""
+
+    def dispatch(self, request, pk, action):
+        if action not in actions.TRANSITIONS:
+            return redirect("comment_moderation:index")
+        self.action = action
+        self.comment = get_object_or_404(scoped_comments(request.user), pk=pk)
+        self.next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index")
+        return super().dispatch(request, pk, action)
+
+    def get(self, request, pk, action):
+        hides = action in HIDING_ACTIONS and actions.status_of(self.comment) == actions.APPROVED
+        return TemplateResponse(
+            request,
+            "comments_admin/confirm_action.html",
+            {
+                "comment": self.comment,
+                "action_label": ACTION_LABELS[action],
+                "replies_note": replies_note(actions.visible_replies_count(self.comment)) if hides else "",
+                "next": self.next_url,
+                "header_icon": "comment",
+                "page_title": ACTION_LABELS[action],
+            },
+        )
+
+    def post(self, request, pk, action):
+        if actions.apply(self.comment, action, request.user):
+            messages.success(request, ACTION_DONE_MESSAGES[action])
+        else:
+            messages.warning(request, _("Der Kommentar hatte diesen Status schon."))
+        return redirect(self.next_url)
+
+
+class ReplyForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Antwort der Moderation"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=settings.COMMENT_MAX_LENGTH,
+    )
+
+
+class ReplyView(View):
+    template_name = "comments_admin/reply.html"
+
+    def dispatch(self, request, pk):
+        self.parent = get_object_or_404(scoped_comments(request.user), pk=pk)
+        return super().dispatch(request, pk)
+
+    def render(self, form):
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            {"form": form, "parent": self.parent, "header_icon": "comment", "page_title": _("Antworten")},
+            status=400 if form.is_bound else 200,
+        )
+
+    def get(self, request, pk):
+        return self.render(ReplyForm())
+
+    def post(self, request, pk):
+        form = ReplyForm(request.POST)
+        if actions.status_of(self.parent) != actions.APPROVED:
+            form.add_error(None, _("Nur auf freigegebene Kommentare kann geantwortet werden."))
+        elif not can_be_answered(self.parent):
+            form.add_error(None, _("Dieser Gesprächsfaden ist schon so tief verschachtelt wie erlaubt."))
+        if not form.is_valid():
+            return self.render(form)
+        actions.reply(self.parent, form.cleaned_data["comment"], request.user)
+        messages.success(request, _("Antwort veröffentlicht."))
+        return redirect(reverse("comment_moderation:index") + "?status=approved")
+
+
+# --- The viewset -------------------------------------------------------------------------------
+
+
+class CommentViewSet(ModelViewSet):
+    model = PostComment
+    icon = "comment"
+    name = "comment_moderation"
+    url_prefix = "kommentare"
+    menu_label = gettext_lazy("Kommentare")
+    menu_order = 250
+    add_to_admin_menu = True
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    index_view_class = CommentIndexView
+    edit_view_class = CommentEditView
+    delete_view_class = CommentDeleteView
+    history_view_class = CommentHistoryView
+    panels = [FieldPanel("comment")]
+
+    @property
+    def menu_item_class(self):
+        from comments.admin.panels import CommentsMenuItem
+
+        return CommentsMenuItem
+
+    def get_urlpatterns(self):
+        from comments.admin.data_protection import DataProtectionView
+
+        # No "new", "usage" or "copy": comments come from readers, replies through the reply view.
+        kept = {"index", "index_results", "edit", "delete", "history", "history_results"}
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in kept] + [
+            path("moderieren/<int:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
+            path("antworten/<int:pk>/", ReplyView.as_view(), name="reply"),
+            path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
+        ]

@@ -1,0 +1,55 @@
+"""Test data for comments: PostCommentFactory(post=page) makes a held comment on a post."""
+
+import factory
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
+from django.utils import timezone
+
+from comments.models import PostComment
+
+
+def default_site():
+    site, _created = Site.objects.get_or_create(pk=1, defaults={"domain": "testserver", "name": "testserver"})
+    return site
+
+
+class PostCommentFactory(factory.django.DjangoModelFactory):
+    """A held comment ("Ausstehend"). Pass `post=page`; `parent=comment` makes a reply."""
+
+    class Meta:
+        model = PostComment
+        exclude = ("post", "parent")
+
+    parent = None
+    post = factory.LazyAttribute(lambda o: o.parent.content_object if o.parent else None)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.post))
+    object_pk = factory.LazyAttribute(lambda o: str(o.post.pk))
+    site = factory.LazyFunction(default_site)
+    user_name = factory.Sequence(lambda n: f"Leserin {n}")
+    user_email = factory.Sequence(lambda n: f"leserin{n}@example.org")
+    user_url = ""
+    comment = factory.Sequence(lambda n: f"Ein Kommentar aus der Eifel, Nummer {n}.")
+    submit_date = factory.LazyFunction(timezone.now)
+    ip_address = "192.0.2.0"
+    is_public = False
+    is_removed = False
+    parent_id = factory.LazyAttribute(lambda o: o.parent.pk if o.parent else 0)
+
+
+def make_staff(username, *, groups=(), superuser=False, email=None, **extra):
+    """A staff account for admin tests; `groups` are group names (created when missing)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=email if email is not None else f"{username}@example.org",
+        password="x",  # noqa: S106
+        is_staff=True,
+        is_superuser=superuser,
+        **extra,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user

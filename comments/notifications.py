@@ -1,0 +1,122 @@
+"""E-mails about comments: to the moderators when a comment is held, to a post's authors when one is approved.
+
+The mail itself goes out in a background task (comments/tasks.py), enqueued after the transaction that saved
+the comment commits, so a slow or broken mail server never touches the reader's request. Every message has
+exactly one recipient: no reader's address ever reaches anyone but the moderators.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from wagtail.models import Page, Site
+
+from comments.models import CommentSettings, PostComment
+
+logger = logging.getLogger(__name__)
+
+QUEUE_URL_NAME = "comment_moderation:index"
+
+
+def is_held(comment):
+    return not comment.is_public and not comment.is_removed
+
+
+@receiver(post_save, sender=PostComment, dispatch_uid="comments.notify_moderators_of_held_comment")
+def held_comment_saved(sender, instance, created, raw=False, **kwargs):
+    """A new comment that moderation held (not public, not spam) asks the moderators for a decision."""
+    if raw or not created or instance.is_moderator_reply or not is_held(instance):
+        return
+    comment_id = instance.pk
+    transaction.on_commit(lambda: enqueue("notify_moderators", comment_id))
+
+
+def comment_approved(comment):
+    """Called by the moderation after it approved a comment: tells the post's authors if the site wants it."""
+    page = post_of(comment)
+    if page is None:
+        return
+    site = page.get_site() or Site.objects.filter(is_default_site=True).first()
+    if site is None or not CommentSettings.for_site(site).notify_authors_on_approval:
+        return
+    comment_id = comment.pk
+    transaction.on_commit(lambda: enqueue("notify_authors", comment_id))
+
+
+def enqueue(task_name, comment_id):
+    # Runs after the commit: the comment is saved whatever happens here, so nothing may escape.
+    from comments import tasks
+
+    try:
+        getattr(tasks, task_name).enqueue(comment_id)
+    except Exception:
+        logger.exception("Could not queue %s for comment %s", task_name, comment_id)
+
+
+# --- The messages ------------------------------------------------------------------------------
+
+
+def post_of(comment):
+    return Page.objects.filter(pk=comment.object_pk).specific().first()
+
+
+def subject(text):
+    return f"[{settings.WAGTAIL_SITE_NAME}] {text}"
+
+
+def queue_url(page=None):
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(QUEUE_URL_NAME)
+    if page is not None:
+        url += "?" + urlencode({"status": "pending", "post": page.pk})
+    return url
+
+
+def moderator_messages(comment, recipients):
+    """One message per moderator. Only moderators see the commenter's e-mail address."""
+    page = post_of(comment)
+    title = page.title if page else ""
+    context = {
+        "comment": comment,
+        "post": page,
+        "post_url": page.full_url if page else "",
+        "queue_url": queue_url(page),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    body = render_to_string("comments_admin/email/held_comment.txt", context)
+    return [
+        EmailMessage(
+            subject=subject(f"Bitte moderiere: „{title}“"),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient],
+        )
+        for recipient in recipients
+    ]
+
+
+def author_messages(comment, recipients):
+    """One message per author; it names the commenter but never their e-mail address."""
+    page = post_of(comment)
+    context = {
+        "comment": comment,
+        "post": page,
+        "post_url": f"{page.full_url}#c{comment.pk}" if page else "",
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    body = render_to_string("comments_admin/email/approved_comment.txt", context)
+    return [
+        EmailMessage(
+            subject=subject(f"Neuer Kommentar zu „{page.title if page else ''}“"),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient],
+        )
+        for recipient in recipients
+    ]

@@ -1,0 +1,48 @@
+"""Comment moderation in the Wagtail admin: the queue, its bulk actions, audit-log actions, dashboard panel
+and the comment button on a post's edit page."""
+
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from comments import notifications  # noqa: F401  (connects the held-comment e-mail to post_save)
+from comments.admin import actions
+from comments.admin.bulk_actions import BULK_ACTIONS
+from comments.admin.panels import HeldCommentsPanel, post_comments_button
+from comments.admin.permissions import CommentPermissionPolicy
+from comments.admin.views import CommentViewSet
+from comments.models import PostComment
+
+register_permission_policy(PostComment, CommentPermissionPolicy())
+
+
+@hooks.register("register_admin_viewset")
+def register_comment_viewset():
+    return CommentViewSet()
+
+
+for bulk_action_class in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action_class)
+
+
+@hooks.register("register_log_actions")
+def register_comment_log_actions(log_actions):
+    for action, label in actions.LOG_ACTIONS.items():
+        log_actions.register_action(action, label, label)
+
+
+@hooks.register("construct_homepage_panels")
+def add_held_comments_panel(request, panels):
+    if CommentPermissionPolicy().user_has_permission(request.user, "change"):
+        panels.append(HeldCommentsPanel(request.user))
+
+
+@hooks.register("register_page_header_buttons")
+def post_comments_header_button(page, user, view_name, next_url=None):
+    from blog.models import BlogPostPage
+
+    if (
+        view_name == "edit"
+        and isinstance(page, BlogPostPage)
+        and CommentPermissionPolicy().user_has_permission(user, "change")
+    ):
+        yield post_comments_button(page, user)
