@@ -93,7 +93,7 @@ def pdf_cache_key(page):
     return f"pdf:v{PDF_LAYOUT_VERSION}:{page.pk}:{revision}:{translation.get_language()}"
 
 
-def cached_render(key, render_bytes, *, wait=RENDER_WAIT_SECONDS, poll=RENDER_POLL_SECONDS):
+def cached_render(key, render_bytes, *, wait=None, poll=RENDER_POLL_SECONDS):
     """The bytes cached under `key`; on a miss, `render_bytes()` runs once, however many ask at once.
 
     The first request takes a lock (`cache.add` is atomic in Redis, memcached and the local-memory
@@ -107,7 +107,7 @@ def cached_render(key, render_bytes, *, wait=RENDER_WAIT_SECONDS, poll=RENDER_PO
     lock_key, failure_key = f"{key}:lock", f"{key}:failed"
     if cache.get(failure_key):
         raise RenderFailed
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (RENDER_WAIT_SECONDS if wait is None else wait)
     while True:
         token = uuid.uuid4().hex
         acquired = cache.add(lock_key, token, RENDER_LOCK_TIMEOUT)

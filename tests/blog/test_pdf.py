@@ -1,0 +1,571 @@
+""" "Als PDF speichern": the post PDF, its cache, its URL fetcher and the post tools."""
+
+import io
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import wagtail_factories
+from pypdf import PdfReader
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+
+from wagtail.models import PageViewRestriction
+
+from blog import pdf as pdf_module
+from blog.factories import BlogPostPageFactory
+from blog.models import BlogPostPage
+from home.demo_content import SEED_SLUG
+
+SEED_PDF_URL = f"/beitraege/{SEED_SLUG}/pdf/"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The local-memory cache lives as long as the test process: every test starts without PDFs.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def render_calls(monkeypatch):
+    """Counts how often a PDF is really rendered (the real renderer still runs)."""
+    calls = []
+    real_render = pdf_module.render_post_pdf
+
+    def counting_render(page, request=None):
+        calls.append(page.pk)
+        return real_render(page, request)
+
+    monkeypatch.setattr(pdf_module, "render_post_pdf", counting_render)
+    return calls
+
+
+def pdf_text(content):
+    """The PDF's pages and its text, with line breaks and runs of spaces made single spaces."""
+    reader = PdfReader(io.BytesIO(content))
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def squeezed(text):
+    """Text without line breaks or spaces, for URLs the PDF wraps across lines."""
+    return re.sub(r"\s+", "", text)
+
+
+def publish_post(blog_index, author, category, **fields):
+    """A post published through a real revision, like an editor's 'Veröffentlichen'."""
+    post = BlogPostPageFactory(parent=blog_index, authors=[author], categories=[category], **fields)
+    post.save_revision().publish()
+    return BlogPostPage.objects.get(pk=post.pk)
+
+
+# --- The seed article ---------------------------------------------------------------------
+
+
+def test_seed_post_pdf_has_site_name_title_date_author_categories_and_body(demo_site, client):
+    response = client.get(SEED_PDF_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    reader, text = pdf_text(response.content)
+    assert 1 <= len(reader.pages) <= 4
+    assert "WIR. LEBEN. EIFEL." in text
+    assert "Vielfalt in den Zentren von Klein- und Mittelstädten" in text
+    assert "15. September 2015" in text
+    assert "Klaus Schäfer" in text
+    assert "Demographie · Sonstiges · Wirtschaft" in text
+    assert "Seit Juli 2015 bearbeitet das Difu ein Forschungsprojekt" in text
+    assert "Netzwerktreffen und Workshops durchgeführt" in text
+    assert "Weitere Informationen" in text
+    assert "Dr. Bettina Reimann" in text
+    assert "030/39001-192" in text
+    assert f"Seite 1 von {len(reader.pages)}" in text
+    assert reader.metadata.title.startswith("Vielfalt in den Zentren")
+    assert reader.metadata.author == "Klaus Schäfer"
+
+
+def test_pdf_is_a_download_named_after_the_slug(demo_site, client):
+    response = client.get(SEED_PDF_URL)
+
+    assert response["Content-Disposition"] == f'attachment; filename="{SEED_SLUG}.pdf"'
+
+
+def test_pdf_is_a4(demo_site, client):
+    reader, _text = pdf_text(client.get(SEED_PDF_URL).content)
+
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (595, 842)  # A4 in PostScript points
+
+
+def test_pdf_prints_link_addresses_and_the_article_address(demo_site, client):
+    _reader, text = pdf_text(client.get(SEED_PDF_URL).content)
+
+    assert "hier(https://difu.de/)" in squeezed(text)
+    assert f"/beitraege/{SEED_SLUG}/" in squeezed(text)
+    assert "Dieser Beitrag im Internet" in text
+
+
+def test_pdf_has_no_comments_and_never_the_commenters_email(post, client):
+    from comments.models import PostComment
+
+    PostComment.objects.create(
+        content_object=post,
+        site_id=1,
+        user_name="Erika Leserin",
+        user_email="erika.geheim@example.org",
+        comment="Ein freigeschalteter Kommentar zum Beitrag.",
+        is_public=True,
+    )
+
+    response = client.get(post.url + "pdf/")
+
+    _reader, text = pdf_text(response.content)
+    assert "Ein Absatz über die Eifel." in text
+    assert "Erika Leserin" not in text
+    assert "freigeschalteter Kommentar" not in text
+    assert "erika.geheim" not in text
+    assert b"erika.geheim" not in response.content
+
+
+# --- Cache --------------------------------------------------------------------------------
+
+
+def test_second_request_is_served_from_the_cache(post, client, render_calls):
+    first = client.get(post.url + "pdf/")
+    second = client.get(post.url + "pdf/")
+
+    assert render_calls == [post.pk]
+    assert second.content == first.content
+
+
+def test_cached_pdf_is_served_with_few_queries(post, client, django_assert_max_num_queries):
+    client.get(post.url + "pdf/")
+
+    # Wagtail's routing and its privacy check take 8; the view checks the restrictions once more.
+    with django_assert_max_num_queries(10):
+        response = client.get(post.url + "pdf/")
+    assert response.status_code == 200
+
+
+def test_new_published_revision_renders_a_new_pdf(blog_index, author, category, client, render_calls):
+    post = publish_post(blog_index, author, category, title="Die erste Fassung")
+    first = client.get(post.url + "pdf/")
+
+    post.title = "Die zweite Fassung"
+    post.save_revision().publish()
+    second = client.get(post.url + "pdf/")
+
+    assert render_calls == [post.pk, post.pk]
+    assert "Die erste Fassung" in pdf_text(first.content)[1]
+    assert "Die zweite Fassung" in pdf_text(second.content)[1]
+
+
+def test_saved_draft_of_a_live_post_does_not_change_its_pdf(blog_index, author, category, client):
+    post = publish_post(blog_index, author, category, title="Veröffentlichter Titel")
+    client.get(post.url + "pdf/")
+
+    post.title = "Entwurf, noch geheim"
+    post.save_revision()
+    response = client.get(post.url + "pdf/")
+
+    _reader, text = pdf_text(response.content)
+    assert "Veröffentlichter Titel" in text
+    assert "Entwurf" not in text
+
+
+# --- Who may get a PDF ----------------------------------------------------------------------
+
+
+def test_draft_post_has_no_pdf(blog_index, author, client, render_calls):
+    draft = BlogPostPageFactory(parent=blog_index, authors=[author], live=False, slug="entwurf")
+
+    response = client.get("/beitraege/entwurf/pdf/")
+
+    assert response.status_code == 404
+    assert render_calls == []
+    assert draft.pk
+
+
+def test_unpublished_post_has_no_pdf(post, client, render_calls):
+    url = post.url + "pdf/"
+    post.unpublish()
+
+    assert client.get(url).status_code == 404
+    assert render_calls == []
+
+
+@pytest.mark.parametrize("url", ["/beitraege/pdf/", "/impressum/pdf/", "/pdf/"])
+def test_pages_that_are_not_posts_have_no_pdf(demo_site, client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_password_protected_post_pdf_asks_for_the_password(post, client, render_calls):
+    PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.PASSWORD, password="geheim")
+
+    response = client.get(post.url + "pdf/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"%PDF" not in response.content
+    assert render_calls == []
+
+
+def test_login_restricted_post_pdf_redirects_to_the_login(post, client, render_calls):
+    PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get(post.url + "pdf/")
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert render_calls == []
+
+
+def test_login_restricted_post_pdf_is_not_leaked_from_the_cache(post, client, render_calls):
+    """A logged-in reader's PDF is cached; an anonymous reader still only gets the login."""
+    PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+    reader = get_user_model().objects.create_user("leser", password="x-very-long-password")
+    client.force_login(reader)
+    assert client.get(post.url + "pdf/")["Content-Type"] == "application/pdf"
+    client.logout()
+
+    response = client.get(post.url + "pdf/")
+
+    assert response.status_code == 302
+    assert render_calls == [post.pk]
+
+
+def test_pdf_view_refuses_a_restricted_post_even_when_called_directly(post, rf):
+    """Defence in depth: the view itself checks the restriction, not only Wagtail's serve hook."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+    request = rf.get(post.url + "pdf/")
+    request.user = AnonymousUser()
+    request.session = {}
+
+    with pytest.raises(Http404):
+        pdf_module.serve_post_pdf(post, request)
+
+
+# --- Images and the URL fetcher -------------------------------------------------------------
+
+
+class CountingHandler(BaseHTTPRequestHandler):
+    requests = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        CountingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_http_server():
+    """A web server on this machine that records every request it gets."""
+    CountingHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", CountingHandler.requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_external_urls_in_the_body_are_never_fetched(blog_index, author, category, client, local_http_server, caplog):
+    server_url, server_requests = local_http_server
+    post = publish_post(
+        blog_index,
+        author,
+        category,
+        body=[
+            ("paragraph", f'<p>Vorher.</p><p><img src="{server_url}/bild.png" alt=""></p><p>Nachher.</p>'),
+            ("paragraph", f'<p><img src="file:///etc/hostname" alt=""></p><p>{server_url}</p>'),
+            ("paragraph", '<p style="background: url(http://127.0.0.1:9/css.png)">Stil.</p>'),
+            ("embed", f"{server_url}/video"),
+        ],
+    )
+
+    response = client.get(post.url + "pdf/")
+
+    assert response["Content-Type"] == "application/pdf"
+    _reader, text = pdf_text(response.content)
+    assert "Vorher." in text
+    assert "Nachher." in text
+    assert f"{server_url}/video" in squeezed(text)
+    assert server_requests == []
+    refused = " ".join(record.getMessage() for record in caplog.records if "refused to fetch" in record.getMessage())
+    assert f"{server_url}/bild.png" in refused
+    assert "file:///etc/hostname" in refused
+    assert "http://127.0.0.1:9/css.png" in refused
+
+
+def image_block(image, caption):
+    return ("image", {"image": image, "caption": caption, "credit": ""})
+
+
+def test_body_image_is_printed_as_a_rendition_with_its_caption(blog_index, author, category, client):
+    image = wagtail_factories.ImageFactory(title="Maar", file__width=1600, file__height=900)
+    post = publish_post(blog_index, author, category, body=[image_block(image, "Das Weinfelder Maar")])
+
+    response = client.get(post.url + "pdf/")
+
+    reader, text = pdf_text(response.content)
+    assert "Das Weinfelder Maar" in text
+    assert len(reader.pages[0].images) == 1
+    assert image.renditions.filter(filter_spec=pdf_module.PRINT_IMAGE_SPEC).exists()
+
+
+def test_broken_images_are_left_out_and_the_pdf_still_renders(blog_index, author, category, client):
+    intact = wagtail_factories.ImageFactory(title="Heil")
+    original_gone = wagtail_factories.ImageFactory(title="Original weg")
+    default_storage.delete(original_gone.file.name)
+    rendition_gone = wagtail_factories.ImageFactory(title="Rendition weg")
+    default_storage.delete(rendition_gone.get_rendition(pdf_module.PRINT_IMAGE_SPEC).file.name)
+    post = publish_post(
+        blog_index,
+        author,
+        category,
+        body=[
+            image_block(original_gone, "Bild ohne Datei"),
+            ("paragraph", "<p>Text zwischen den Bildern.</p>"),
+            image_block(rendition_gone, "Bild ohne Vorschaudatei"),
+            image_block(intact, "Das heile Bild"),
+        ],
+    )
+
+    response = client.get(post.url + "pdf/")
+
+    assert response["Content-Type"] == "application/pdf"
+    reader, text = pdf_text(response.content)
+    assert "Text zwischen den Bildern." in text
+    assert "Das heile Bild" in text
+    assert sum(len(page.images) for page in reader.pages) == 1
+
+
+def test_fetcher_reads_static_and_media_files_from_storage():
+    from blog.pdf_fetcher import StorageURLFetcher
+
+    fetcher = StorageURLFetcher("https://www.example.org/")
+    default_storage.save("pdf-test/hallo.txt", io.BytesIO(b"Hallo Eifel"))
+    try:
+        font = fetcher.fetch("https://www.example.org/static/fonts/source-sans-3-latin-400-normal.woff2")
+        media = fetcher.fetch("https://www.example.org/media/pdf-test/hallo.txt")
+        data = fetcher.fetch("data:text/plain;base64,SGFsbG8=")
+    finally:
+        default_storage.delete("pdf-test/hallo.txt")
+
+    assert font.read()[:4] in {b"\x00\x01\x00\x00", b"OTTO"}  # handed over as a decompressed font
+    assert media.read() == b"Hallo Eifel"
+    assert data.read() == b"Hallo"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.example.org/admin/",
+        "https://other.example.org/static/css/fonts.css",
+        "http://www.example.org/static/css/fonts.css",
+        "http://127.0.0.1:8000/media/original_images/x.png",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        "ftp://www.example.org/static/css/fonts.css",
+        "https://www.example.org/static/../config/settings/base.py",
+        "https://www.example.org/static/css/%2e%2e/%2e%2e/manage.py",
+        "https://www.example.org/media/../manage.py",
+        "https://www.example.org/media//etc/passwd",
+    ],
+)
+def test_fetcher_refuses_everything_else(url):
+    from blog.pdf_fetcher import RefusedURL, StorageURLFetcher
+
+    with pytest.raises(RefusedURL):
+        StorageURLFetcher("https://www.example.org/").fetch(url)
+
+
+# --- Failure --------------------------------------------------------------------------------
+
+
+def test_renderer_failure_gives_a_german_503_page_and_is_logged(post, client, monkeypatch, caplog, render_calls):
+    import weasyprint
+
+    def crashing_write_pdf(self, *args, **kwargs):
+        raise RuntimeError("Pango ist abgestürzt")
+
+    # WeasyPrint is a third-party library: a crash inside it is simulated, our code runs for real.
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", crashing_write_pdf)
+
+    response = client.get(post.url + "pdf/")
+    again = client.get(post.url + "pdf/")
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "Retry-After" in response
+    content = response.content.decode()
+    assert "Das PDF ist gerade nicht verfügbar" in content
+    assert "Bitte versuchen Sie es gleich noch einmal" in content
+    assert "Pango" not in content
+    assert any(
+        record.levelname == "ERROR" and "could not be rendered" in record.getMessage() for record in caplog.records
+    )
+    # Right after a failure readers get the page at once, without another doomed render.
+    assert again.status_code == 503
+    assert render_calls == [post.pk]
+
+
+def test_pdf_renders_again_once_the_failure_has_passed(post, client, monkeypatch):
+    import weasyprint
+
+    def crashing_write_pdf(self, *args, **kwargs):
+        raise RuntimeError("vorübergehend")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(weasyprint.HTML, "write_pdf", crashing_write_pdf)
+        assert client.get(post.url + "pdf/").status_code == 503
+    monkeypatch.setattr(pdf_module, "RENDER_FAILURE_TIMEOUT", 0.01)
+    cache.set(pdf_module.pdf_cache_key(post) + ":failed", True, 0.01)  # the failure window has passed
+    threading.Event().wait(0.05)
+
+    response = client.get(post.url + "pdf/")
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+
+# --- Many readers at once -----------------------------------------------------------------
+
+
+def test_concurrent_misses_render_once():
+    calls = []
+    start = threading.Barrier(8)
+    results = []
+
+    def slow_render():
+        calls.append(1)
+        threading.Event().wait(0.3)
+        return b"%PDF-1.7 rendered once"
+
+    def reader():
+        start.wait()
+        results.append(pdf_module.cached_render("pdf:test:stampede", slow_render, wait=5, poll=0.01))
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(calls) == 1
+    assert results == [b"%PDF-1.7 rendered once"] * 8
+
+
+def test_waiting_request_gives_up_after_a_bounded_wait():
+    cache.add("pdf:test:busy:lock", "someone else", 60)
+
+    with pytest.raises(pdf_module.RenderBusy):
+        pdf_module.cached_render("pdf:test:busy", lambda: b"never", wait=0.2, poll=0.02)
+
+
+def test_waiter_takes_over_when_the_renderer_died():
+    cache.add("pdf:test:died:lock", "a killed worker", 0.2)  # its lock expires by itself
+
+    result = pdf_module.cached_render("pdf:test:died", lambda: b"%PDF-1.7 taken over", wait=5, poll=0.02)
+
+    assert result == b"%PDF-1.7 taken over"
+
+
+def test_waiters_stop_at_once_when_the_render_they_wait_for_fails():
+    outcome = []
+    rendering = threading.Event()
+
+    def failing_render():
+        rendering.set()
+        threading.Event().wait(0.2)
+        raise RuntimeError("kaputt")
+
+    def first_reader():
+        with pytest.raises(RuntimeError):
+            pdf_module.cached_render("pdf:test:fails", failing_render, wait=5, poll=0.01)
+
+    thread = threading.Thread(target=first_reader)
+    thread.start()
+    rendering.wait(5)
+    try:
+        pdf_module.cached_render("pdf:test:fails", lambda: outcome.append("rendered") or b"", wait=5, poll=0.01)
+    except pdf_module.RenderFailed:
+        outcome.append("failed")
+    thread.join()
+
+    assert outcome == ["failed"]
+
+
+def test_busy_pdf_gives_a_german_503_page(post, client, monkeypatch, render_calls):
+    monkeypatch.setattr(pdf_module, "RENDER_WAIT_SECONDS", 0.2)
+    cache.add(pdf_module.pdf_cache_key(post) + ":lock", "another app server", 60)
+
+    response = client.get(post.url + "pdf/")
+
+    assert response.status_code == 503
+    assert "wird gerade erstellt" in response.content.decode()
+    assert render_calls == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_readers_of_an_uncached_pdf_cause_one_render(blog_index, author, category, render_calls):
+    from django.db import connection
+    from django.test import Client
+
+    post = publish_post(blog_index, author, category)
+    url = post.url + "pdf/"
+    start = threading.Barrier(4)
+    responses = []
+
+    def reader():
+        try:
+            start.wait()
+            responses.append(Client().get(url))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [response.status_code for response in responses] == [200] * 4
+    assert len({response.content for response in responses}) == 1
+    assert render_calls == [post.pk]
+
+
+# --- Post tools on the post page ------------------------------------------------------------
+
+
+def test_post_page_offers_pdf_print_and_email(post, client):
+    html = client.get(post.url).content.decode()
+
+    assert f'href="{post.url}pdf/"' in html
+    assert "Als PDF speichern" in html
+    assert "Drucken" in html
+    assert (
+        "mailto:?subject=Ein%20Beitrag%20aus%20der%20Eifel&amp;body=http%3A%2F%2Ftestserver%2Fbeitraege%2Fein-beitrag%2F"
+        in html
+    )
+    assert "js/post_tools.js" in html
+    assert "onclick" not in html
+
+
+def test_print_button_is_hidden_until_javascript_shows_it(post, client):
+    html = client.get(post.url).content.decode()
+
+    print_item = re.search(r"<li[^>]*data-post-tools-print[^>]*>", html).group(0)
+    assert "hidden" in print_item
