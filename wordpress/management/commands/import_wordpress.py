@@ -1,0 +1,46 @@
+"""`manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run]`: see README.md, "WordPress-Import"."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wordpress.importer import WordPressImporter
+
+
+class Command(BaseCommand):
+    help = (
+        "Importiert einen WordPress-Export (WXR 1.1/1.2): Autor(inn)en, Kategorien, Beiträge, Kommentare, "
+        "Bilder und Weiterleitungen der alten Adressen. Mehrfach ausführbar: Unverändertes bleibt unverändert."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="Die Exportdatei aus WordPress (Werkzeuge → Daten exportieren).")
+        parser.add_argument(
+            "--media-dir",
+            help="Ordner mit den hochgeladenen Dateien von WordPress (wp-content/uploads) für Bilder.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Nur prüfen und berichten, nichts speichern.")
+
+    def handle(self, *args, export, media_dir=None, dry_run=False, verbosity=1, **options):
+        export_path = Path(export)
+        if not export_path.is_file():
+            raise CommandError(f"Die Datei „{export}“ gibt es nicht.")
+        if media_dir and not Path(media_dir).is_dir():
+            raise CommandError(f"Den Medienordner „{media_dir}“ gibt es nicht.")
+
+        def progress(message):
+            if verbosity >= 1:
+                self.stdout.write(message)
+                self.stdout.flush()
+
+        report = WordPressImporter(export_path, media_dir=media_dir, dry_run=dry_run, progress=progress).run()
+        self.stdout.write("\n".join(report.lines(dry_run=dry_run)))
+        if report.fatal:
+            if report.anything_done:
+                raise CommandError(
+                    f"{report.fatal} Der Import wurde an dieser Stelle abgebrochen; "
+                    "die Tabelle oben zeigt, was bis dahin verarbeitet wurde."
+                )
+            raise CommandError(f"{report.fatal} Es wurde nichts importiert.")
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} Einträge konnten nicht importiert werden (siehe „Fehler“ oben).")
