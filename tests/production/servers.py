@@ -1,0 +1,219 @@
+"""Helpers for tests that run the site in real gunicorn processes (marked `services`)."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from django.conf import settings
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_database_url(port=None):
+    """The URL of the database this test session uses (pytest-django's test_<name>)."""
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{port or db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def skip_unless_postgresql():
+    import pytest
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (two processes share the database)")
+
+
+class AppServer:
+    """One gunicorn process serving the site on 127.0.0.1:<port>."""
+
+    def __init__(self, env, port=None, workers=1):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(f"/tmp/wle-test-gunicorn-{self.port}.log", "w+b")  # noqa: SIM115
+        full_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": "2",
+            "GUNICORN_TIMEOUT": "30",
+            "BIND": f"127.0.0.1:{self.port}",
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "config.wsgi:application"],
+            cwd=PROJECT_DIR,
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_up(self, seconds=60):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.output()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start in {seconds} s: {self.output()}")
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+@contextlib.contextmanager
+def app_server(env, **kwargs):
+    server = AppServer(env, **kwargs)
+    try:
+        yield server.wait_until_up()
+    finally:
+        server.stop()
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = body.decode("utf-8", errors="replace")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def request(url, data=None, timeout=30, cookies=None):
+    """GET (or POST form `data`) without following redirects; any status is returned, not raised."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body)
+    if cookies:
+        req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            return Response(resp.status, resp.headers, resp.read())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.headers, error.read())
+
+
+def comment_form_data(page_html, comment, name="Leserin Test", email="leserin@example.org"):
+    """The comment form of a post page, filled in as a reader would (hidden fields kept)."""
+    soup = BeautifulSoup(page_html, "html.parser")
+    form = soup.find("form", id="kommentarformular") or soup.find("form", class_="comment-form")
+    assert form is not None, "no comment form on the page"
+    data = {}
+    for field in form.find_all(["input", "textarea"]):
+        if field.get("name") and field.get("type") not in ("checkbox", "submit"):
+            data[field["name"]] = field.get("value", "")
+    data.update({"comment": comment, "name": name, "email": email})
+    return form.get("action"), data
+
+
+class TcpProxy:
+    """A TCP relay in front of PostgreSQL that a test can cut (refuse and drop connections) and restore."""
+
+    def __init__(self, target_port, target_host="127.0.0.1"):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._listener = None
+        self._connections = []
+        self._lock = threading.Lock()
+        self._thread = None
+
+    def start(self):
+        self._listener = socket.socket()
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", self.port))
+        self._listener.listen(64)
+        self._thread = threading.Thread(target=self._accept, args=(self._listener,), daemon=True)
+        self._thread.start()
+        return self
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        """The database is gone: new connections are refused, open ones drop."""
+        if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not stop it.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for sock in self._connections:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._connections = []
+
+    def restore(self):
+        self.start()
+
+    def stop(self):
+        self.cut()
