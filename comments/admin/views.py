@@ -248,9 +248,6 @@ class ScopedObjectMixin:
     def get_queryset(self):
         return scoped_comments(self.request.user, self.scope_action)
 
-    def get_base_object_queryset(self):
-        return self.get_queryset()
-
 
 class CommentEditView(ScopedObjectMixin, generic.EditView):
     page_title = gettext_lazy("Kommentar bearbeiten")
@@ -287,8 +284,12 @@ class CommentDeleteView(ScopedObjectMixin, generic.DeleteView):
         actions.delete(self.object, self.request.user)
 
 
-class CommentHistoryView(ScopedObjectMixin, generic.history.HistoryView):
+class CommentHistoryView(generic.history.HistoryView):
     any_permission_required = ["view", "change"]
+
+    def get_base_object_queryset(self):
+        # Only the object lookup is scoped; the listing of this view is the object's log entries.
+        return scoped_comments(self.request.user)
 
 
 # --- Moderation actions and replies -----------------------------------------------------------
