@@ -32,8 +32,8 @@ SEED_POST = {
     "authors": ["klaus-schaefer"],
     "categories": ["demographie", "sonstiges", "wirtschaft"],
     "intro": (
-        "Seit Juli 2015 bearbeitet das Difu ein Forschungsprojekt im Themenfeld Migration, Integration "
-        "und Diversität. Kommunen mit 10.000 bis 50.000 Einwohnern können sich bis zum 19. Oktober 2015 beteiligen."
+        "Das Difu sucht acht Klein- und Mittelstädte im ländlichen Raum für ein Forschungsprojekt zu Integration, "
+        "städtischer Identität und Teilhabe. Interessensbekundungen sind bis zum 19. Oktober 2015 möglich."
     ),
     "body": [
         (
