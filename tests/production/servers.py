@@ -122,10 +122,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def request(url, data=None, timeout=30, cookies=None):
+def request(url, data=None, timeout=30, cookies=None, host=None):
     """GET (or POST form `data`) without following redirects; any status is returned, not raised."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     req = urllib.request.Request(url, data=body)
+    if host:
+        # Behind a load balancer every app server sees the site's own host name.
+        req.add_header("Host", host)
     if cookies:
         req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
     opener = urllib.request.build_opener(NoRedirect)
@@ -217,3 +220,39 @@ class TcpProxy:
 
     def stop(self):
         self.cut()
+
+
+class Browser:
+    """A tiny cookie-keeping client for a real server: log in to the admin and send its forms."""
+
+    def __init__(self, base_url):
+        import http.cookiejar
+
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def open(self, path, data=None, timeout=30):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base_url + path, data=body)
+        if data is not None:
+            req.add_header("Referer", self.base_url + path)
+        try:
+            with self.opener.open(req, timeout=timeout) as resp:
+                return Response(resp.status, resp.headers, resp.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.headers, error.read())
+
+    def csrf_token(self, path):
+        page = self.open(path)
+        field = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "csrfmiddlewaretoken"})
+        assert field is not None, f"no CSRF token on {path} ({page.status})"
+        return field["value"]
+
+    def log_in(self, username, password):
+        token = self.csrf_token("/admin/login/")
+        response = self.open(
+            "/admin/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
+        assert response.status == 302, response.text[:1000]
+        return response
