@@ -75,6 +75,8 @@ AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "") or None
 AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "") or None
+# The front cache (nginx/CDN) that Wagtail purges on publish, e.g. http://127.0.0.1:8080 (production.py).
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
 
 
 # --- Applications -----------------------------------------------------------------------------

@@ -43,6 +43,17 @@ if AWS_STORAGE_BUCKET_NAME:  # noqa: F405
         media_origin,
     ]
 
+# A front cache (nginx with the cache-purge module, or a CDN) in front of the app servers: Wagtail
+# sends it a PURGE for a page's URLs when the page is published, unpublished or its comments change.
+if FRONTEND_CACHE_PURGE_URL:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,  # noqa: F405
+        }
+    }
+
 # Mail goes out through the database-backed task queue (`manage.py db_worker`), so a slow
 # mail server never slows down a reader.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
