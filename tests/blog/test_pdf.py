@@ -147,7 +147,7 @@ def test_cached_pdf_is_served_with_few_queries(post, client, django_assert_max_n
     client.get(post.url + "pdf/")
 
     # Wagtail's routing and its privacy check take 8; the view checks the restrictions once more.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = client.get(post.url + "pdf/")
     assert response.status_code == 200
 
@@ -245,6 +245,19 @@ def test_pdf_view_refuses_a_restricted_post_even_when_called_directly(post, rf):
     from django.http import Http404
 
     PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+    request = rf.get(post.url + "pdf/")
+    request.user = AnonymousUser()
+    request.session = {}
+
+    with pytest.raises(Http404):
+        pdf_module.serve_post_pdf(post, request)
+
+
+def test_pdf_view_refuses_a_post_below_a_restricted_index(post, blog_index, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    PageViewRestriction.objects.create(page=blog_index, restriction_type=PageViewRestriction.PASSWORD, password="x")
     request = rf.get(post.url + "pdf/")
     request.user = AnonymousUser()
     request.session = {}
