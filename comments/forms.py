@@ -216,7 +216,7 @@ class PostCommentForm(XtdCommentForm):
             return 0
         content_type = ContentType.objects.get_for_model(self.target_object)
         parent = (
-            PostComment.objects.filter(
+            PostComment.norel_objects.filter(
                 pk=parent_id,
                 content_type=content_type,
                 object_pk=str(self.target_object.pk),

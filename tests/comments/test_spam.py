@@ -1,0 +1,176 @@
+"""Spam and abuse defences: honeypot, minimum time, flood control, duplicates, length, reCAPTCHA."""
+
+import time
+from unittest import mock
+from urllib.error import URLError
+
+import pytest
+from django_recaptcha.client import RecaptchaResponse
+
+from comments.models import PostComment
+
+TOO_FAST = "Du schreibst die Kommentare zu schnell. Bitte etwas langsamer."
+DUPLICATE = "Doppelter Kommentar entdeckt; sieht aus, als hättest du das schon gesagt!"
+
+
+def body(response):
+    return response.content.decode()
+
+
+def test_filled_honeypot_is_refused_with_the_text_kept(post, post_comment):
+    response = post_comment(post, comment="Ich bin ein Bot", honeypot="http://spam.example.com")
+
+    assert response.status_code == 400
+    assert "Dieses Feld muss leer bleiben." in body(response)
+    assert "Ich bin ein Bot" in body(response)
+    assert not PostComment.objects.exists()
+
+
+def test_form_sent_too_soon_after_loading_is_refused_with_the_text_kept(post, post_comment):
+    response = post_comment(post, seconds_ago=0, comment="Sehr schnell getippt")
+
+    assert response.status_code == 400
+    assert "Das ging sehr schnell." in body(response)
+    assert "Sehr schnell getippt" in body(response)
+    assert not PostComment.objects.exists()
+
+
+def test_second_comment_from_same_address_within_15_seconds_gets_429(post, post_comment):
+    first = post_comment(post, remote_addr="198.51.100.7", email="eins@example.org", comment="Erster")
+    second = post_comment(post, remote_addr="198.51.100.7", email="zwei@example.org", comment="Zweiter, zu schnell")
+
+    assert first.status_code == 303
+    assert second.status_code == 429
+    assert TOO_FAST in body(second)
+    assert "Zweiter, zu schnell" in body(second)
+    assert PostComment.objects.count() == 1
+
+
+def test_second_comment_from_same_email_within_15_seconds_gets_429(post, post_comment):
+    post_comment(post, remote_addr="198.51.100.7", email="Gleich@example.org", comment="Erster")
+    second = post_comment(post, remote_addr="198.51.100.8", email="gleich@EXAMPLE.org", comment="Zweiter")
+
+    assert second.status_code == 429
+    assert PostComment.objects.count() == 1
+
+
+def test_flood_limit_expires(post, post_comment, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 1
+    post_comment(post, remote_addr="198.51.100.7", email="a@example.org", comment="Erster")
+    time.sleep(1.1)
+
+    second = post_comment(post, remote_addr="198.51.100.7", email="a@example.org", comment="Später")
+
+    assert second.status_code == 303
+
+
+def test_same_text_from_same_author_on_same_post_is_a_duplicate(post, post_comment, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    post_comment(post, comment="Genau dieser Satz.")
+
+    again = post_comment(post, comment="Genau dieser Satz.\r\n")
+
+    assert again.status_code == 409
+    assert DUPLICATE in body(again)
+    assert "Genau dieser Satz." in body(again)
+    assert PostComment.objects.count() == 1
+
+
+def test_same_text_from_another_author_is_no_duplicate(post, post_comment, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    post_comment(post, comment="Danke!")
+
+    other = post_comment(post, comment="Danke!", name="Jemand anderes", email="anders@example.org")
+
+    assert other.status_code == 303
+    assert PostComment.objects.count() == 2
+
+
+def test_duplicate_being_saved_right_now_is_refused(post, post_comment, settings):
+    """Two identical posts at once: the shared-cache lock of the first refuses the second."""
+    from django.core.cache import cache
+
+    from comments.utils import duplicate_lock_key
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    cache.add(duplicate_lock_key(post.pk, "Maria Musterfrau", "maria@example.org", "Doppelklick"), 1)
+
+    response = post_comment(post, comment="Doppelklick")
+
+    assert response.status_code == 409
+    assert not PostComment.objects.exists()
+
+
+def test_overlong_comment_gets_a_clear_message_and_keeps_the_text(post, post_comment):
+    text = "Eifel " * 2000  # 12,000 characters
+
+    response = post_comment(post, comment=text)
+
+    assert response.status_code == 400
+    assert "Dein Text ist zu lang: höchstens 5000 Zeichen sind erlaubt, es sind 11999." in body(response)
+    assert text.strip() in body(response)
+    assert not PostComment.objects.exists()
+
+
+def test_comment_of_exactly_the_maximum_length_is_accepted(post, post_comment):
+    response = post_comment(post, comment="x" * 5000)
+
+    assert response.status_code == 303
+    assert len(PostComment.objects.get().comment) == 5000
+
+
+@pytest.fixture
+def recaptcha_keys(settings):
+    settings.RECAPTCHA_PUBLIC_KEY = "public-key-for-test"
+    settings.RECAPTCHA_PRIVATE_KEY = "private-key-for-test"
+
+
+def test_recaptcha_solved_lets_the_comment_through(post, post_comment, recaptcha_keys):
+    with mock.patch("django_recaptcha.client.submit", return_value=RecaptchaResponse(is_valid=True)) as submit:
+        response = post_comment(post, **{"g-recaptcha-response": "token-from-google"})
+
+    assert response.status_code == 303
+    assert submit.call_args.kwargs["recaptcha_response"] == "token-from-google"
+    assert submit.call_args.kwargs["private_key"] == "private-key-for-test"
+    assert PostComment.objects.count() == 1
+
+
+def test_recaptcha_failed_keeps_the_text(post, post_comment, recaptcha_keys):
+    answer = RecaptchaResponse(is_valid=False, error_codes=["invalid-input-response"])
+    with mock.patch("django_recaptcha.client.submit", return_value=answer):
+        response = post_comment(post, comment="Mein Text bleibt", **{"g-recaptcha-response": "falsch"})
+
+    assert response.status_code == 400
+    assert "Bitte bestätige, dass du kein Roboter bist." in body(response)
+    assert "Mein Text bleibt" in body(response)
+    assert not PostComment.objects.exists()
+
+
+def test_recaptcha_missing_answer_is_refused(post, post_comment, recaptcha_keys):
+    with mock.patch("django_recaptcha.client.submit") as submit:
+        response = post_comment(post, comment="Ohne Haken")
+
+    assert response.status_code == 400
+    assert submit.called is False
+    assert "Ohne Haken" in body(response)
+
+
+@pytest.mark.parametrize("failure", [URLError("no route to host"), TimeoutError("timed out")])
+def test_google_unreachable_asks_to_try_again_and_keeps_the_text(post, post_comment, recaptcha_keys, failure):
+    with mock.patch("django_recaptcha.client.submit", side_effect=failure):
+        response = post_comment(post, comment="Bitte nicht verlieren", **{"g-recaptcha-response": "token"})
+
+    assert response.status_code == 400
+    assert "Bitte versuche es noch einmal" in body(response)
+    assert "Bitte nicht verlieren" in body(response)
+    assert not PostComment.objects.exists()
+
+
+def test_google_unreachable_via_urlopen_is_handled_too(post, post_comment, recaptcha_keys):
+    with mock.patch("django_recaptcha.client.build_opener") as build_opener:
+        build_opener.return_value.open.side_effect = URLError("DNS failure")
+        response = post_comment(post, comment="Auch hier bleibt er", **{"g-recaptcha-response": "token"})
+
+    assert response.status_code == 400
+    assert "Bitte versuche es noch einmal" in body(response)
+    assert "Auch hier bleibt er" in body(response)
