@@ -1,0 +1,135 @@
+"""Bulk actions, the menu badge, the dashboard panel, the button on a post's edit page, cache invalidation."""
+
+import pytest
+
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from wagtail.models import ModelLogEntry
+
+from comments import cache as comment_cache
+from comments.admin import actions
+from comments.admin.panels import CommentsMenuItem
+from comments.factories import PostCommentFactory, make_staff
+from comments.models import PostComment
+
+
+@pytest.fixture
+def moderator(db):
+    return make_staff("moderatorin", groups=["Moderatoren"])
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def bulk_url(action, *comments):
+    ids = "&".join(f"id={comment.pk}" for comment in comments)
+    return reverse("wagtail_bulk_action", args=["comments", "postcomment", action]) + f"?{ids}&next=/admin/kommentare/"
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve", actions.APPROVED), ("spam", actions.SPAM), ("trash", actions.TRASH), ("unpublish", actions.PENDING)],
+)
+def test_bulk_action_asks_then_changes_every_selected_comment(moderator_client, moderator, post, action, status):
+    start = {"is_public": True} if action == "unpublish" else {}
+    selected = PostCommentFactory.create_batch(3, post=post, **start)
+    untouched = PostCommentFactory(post=post, **start)
+    confirmation = moderator_client.get(bulk_url(action, *selected))
+    assert confirmation.status_code == 200
+    assert all(comment.comment in confirmation.content.decode() for comment in selected)
+    assert all(actions.status_of(PostComment.objects.get(pk=c.pk)) != status for c in selected)
+    response = moderator_client.post(bulk_url(action, *selected))
+    assert response.status_code == 302
+    for comment in selected:
+        comment.refresh_from_db()
+        assert actions.status_of(comment) == status
+        assert ModelLogEntry.objects.filter(action=f"comments.{action}", object_id=str(comment.pk), user=moderator)
+    untouched.refresh_from_db()
+    assert actions.status_of(untouched) != status
+
+
+def test_bulk_unpublish_warns_about_replies(moderator_client, post):
+    parent = PostCommentFactory(post=post, is_public=True)
+    PostCommentFactory(parent=parent, is_public=True)
+    confirmation = moderator_client.get(bulk_url("unpublish", parent))
+    assert "1 sichtbare Antwort(en)" in confirmation.content.decode()
+
+
+def test_bulk_delete_removes_comments_and_their_replies(moderator_client, post):
+    parent = PostCommentFactory(post=post, is_public=True)
+    reply = PostCommentFactory(parent=parent, is_public=True)
+    other = PostCommentFactory(post=post)
+    confirmation = moderator_client.get(bulk_url("delete", parent, other))
+    assert "1 Antwort(en) auf diese Kommentare werden mit gelöscht" in confirmation.content.decode()
+    moderator_client.post(bulk_url("delete", parent, other))
+    assert not PostComment.objects.filter(pk__in=[parent.pk, reply.pk, other.pk]).exists()
+    assert ModelLogEntry.objects.filter(action="comments.delete").count() == 2
+
+
+def test_menu_badge_counts_held_comments(rf, moderator, post):
+    PostCommentFactory.create_batch(3, post=post)
+    PostCommentFactory(post=post, is_public=True)
+    PostCommentFactory(post=post, is_removed=True, is_spam=True)
+    request = rf.get("/admin/")
+    request.user = moderator
+    item = CommentsMenuItem("Kommentare", reverse("comment_moderation:index"), icon_name="comment")
+    assert item.is_shown(request)
+    assert item.render_component(request).label == "Kommentare (3)"
+
+
+def test_menu_shows_the_badge_in_the_admin(moderator_client, post):
+    PostCommentFactory.create_batch(2, post=post)
+    assert "Kommentare (2)" in moderator_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_menu_item_is_hidden_from_staff_without_comment_rights(rf, post):
+    request = rf.get("/admin/")
+    request.user = make_staff("praktikant")
+    assert not CommentsMenuItem("Kommentare", "/admin/kommentare/").is_shown(request)
+
+
+def test_dashboard_panel_counts_and_lists_the_newest_five(moderator_client, post):
+    PostCommentFactory.create_batch(6, post=post)
+    newest = PostCommentFactory(post=post, comment="Der neueste Kommentar")
+    PostCommentFactory(post=post, is_public=True, comment="Schon freigegeben")
+    content = moderator_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "7 Kommentare warten auf Freigabe" in content
+    assert newest.comment in content
+    assert "Schon freigegeben" not in content
+    assert content.count(reverse("comment_moderation:edit", args=[newest.pk])) == 1
+    panel_start = content.index("7 Kommentare warten auf Freigabe")
+    assert content[panel_start:].count("/admin/kommentare/edit/") == 5
+
+
+def test_post_edit_page_shows_comment_count_and_links_to_the_queue(client, post):
+    editor = make_staff("chefin", superuser=True)
+    client.force_login(editor)
+    PostCommentFactory.create_batch(2, post=post)
+    PostCommentFactory(post=post, is_public=True)
+    content = client.get(reverse("wagtailadmin_pages:edit", args=[post.pk])).content.decode()
+    assert "Kommentare: 1 freigegeben, 2 ausstehend" in content
+    assert f"/admin/kommentare/?post={post.pk}&amp;status=pending" in content
+
+
+def test_approval_invalidates_cached_copies_of_the_post(moderator_client, post, django_capture_on_commit_callbacks):
+    comment = PostCommentFactory(post=post, comment="Gleich sichtbar")
+    reader = Client()
+    before = reader.get(post.url)
+    assert "Gleich sichtbar" not in before.content.decode()
+    for key in comment_cache.post_cache_keys(post):
+        cache.set(key, "stale copy")
+    changed = []
+    comment_cache.post_comments_changed.connect(lambda sender, page, **kw: changed.append(page.pk), weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            moderator_client.post(reverse("comment_moderation:moderate", args=[comment.pk, "approve"]))
+    finally:
+        comment_cache.post_comments_changed.receivers.clear()
+    assert changed == [post.pk]
+    assert all(cache.get(key) is None for key in comment_cache.post_cache_keys(post))
+    assert "Gleich sichtbar" in reader.get(post.url).content.decode()
