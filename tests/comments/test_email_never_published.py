@@ -1,0 +1,225 @@
+"""The commenter's e-mail address is never published: not as typed, not lower-cased, not as a hash.
+
+Comments with unique addresses are sent through the real form, some are approved, then every
+public URL of the site is fetched (the fixed list below, the sitemap and every same-site link
+found on the way) by an anonymous reader and by the commenter (who sees their held comments).
+Each body (text of PDFs included) and each header is searched for the addresses and their MD5,
+SHA-1 and SHA-256 hex digests (Gravatar uses the MD5 of the trimmed, lower-cased address).
+"""
+
+import hashlib
+import html
+import io
+import re
+import uuid
+from collections import deque
+from urllib.parse import parse_qs, quote, quote_plus, urljoin, urlsplit
+
+import pypdf
+import pytest
+from bs4 import BeautifulSoup
+
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+
+from blog.factories import BlogPostPageFactory
+from blog.models import BlogPostPage
+from comments.models import PostComment
+
+from .conftest import approve, form_data
+
+CRAWL_LIMIT = 250
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
+# Comment URLs of django_comments / django-comments-xtd that must not exist or must not leak.
+STOCK_COMMENT_PATHS = [
+    "/comments/reply/{id}/",
+    "/kommentare/reply/{id}/",
+    "/comments/api/comment/",
+    "/kommentare/api/comment/",
+    "/comments/api/blog-blogpostpage/{post}/",
+    "/kommentare/api/blog-blogpostpage/{post}/",
+    "/comments/cr/{ct}/{post}/",
+    "/comments/flag/{id}/",
+    "/kommentare/flag/{id}/",
+    "/comments/like/{id}/",
+    "/comments/sent/?c={id}",
+    "/kommentare/sent/?c={id}",
+    "/comments/posted/?c={id}",
+    "/kommentare/posted/?c={id}",
+]
+
+
+def needles_for(address):
+    """Every form in which an address could leak."""
+    forms = {address, address.lower(), address.strip().lower(), quote(address), quote(address.lower())}
+    needles = set(forms)
+    for value in forms:
+        for algorithm in ("md5", "sha1", "sha256"):
+            needles.add(hashlib.new(algorithm, value.encode()).hexdigest())
+    return {needle.lower() for needle in needles}
+
+
+def readable_text(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = content.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "").startswith("application/pdf") or content.startswith(b"%PDF"):
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        text += "\n".join(page.extract_text() or "" for page in reader.pages)
+        text += "\n".join(str(value) for value in (reader.metadata or {}).values())
+    headers = "\n".join(f"{name}: {value}" for name, value in response.items())
+    cookies = "\n".join(morsel.OutputString() for morsel in response.cookies.values())
+    return content, "\n".join([text, headers, cookies])
+
+
+def without_echoed_query(path, text):
+    """A search page repeats what was searched for: that is the reader's input, not our data."""
+    query = parse_qs(urlsplit(path).query).get("q", [""])[0].lower()
+    if not query:
+        return text
+    for echoed in {query, quote(query), quote_plus(query), html.escape(query)}:
+        text = text.replace(echoed.lower(), "")
+    return text
+
+
+def links_in(path, content_type, text):
+    """Same-site links of an HTML page, feed or sitemap."""
+    found = set()
+    if "html" in content_type:
+        soup = BeautifulSoup(text, "html.parser")
+        for tag in soup.find_all(["a", "link", "form", "img", "script", "iframe"]):
+            for attribute in ("href", "src", "action"):
+                if tag.get(attribute):
+                    found.add(tag[attribute])
+    elif "xml" in content_type:
+        found.update(re.findall(r"<(?:loc|link|id)>([^<]+)</", text))
+        found.update(re.findall(r'<link[^>]+href="([^"]+)"', text))
+    paths = set()
+    for link in found:
+        absolute = urljoin(f"http://testserver{path}", link.strip())
+        parts = urlsplit(absolute)
+        if parts.scheme in ("http", "https") and parts.hostname in ("testserver", "localhost", "127.0.0.1"):
+            paths.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def crawl(client, seeds):
+    """Fetch every seed and every same-site link found; returns {path: (status, searchable text)}."""
+    seen = {}
+    queue = deque(seeds)
+    while queue and len(seen) < CRAWL_LIMIT:
+        path = queue.popleft()
+        if path in seen or path.startswith(SKIPPED_PREFIXES):
+            continue
+        response = client.get(path)
+        content, text = readable_text(response)
+        seen[path] = (response.status_code, text)
+        content_type = response.get("Content-Type", "")
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(urljoin(f"http://testserver{path}", response["Location"]).removeprefix("http://testserver"))
+        elif response.status_code == 200:
+            queue.extend(links_in(path, content_type, content.decode("utf-8", errors="replace")))
+    return seen
+
+
+@pytest.fixture
+def commented_site(post, blog_index, author, category, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    other = BlogPostPageFactory(
+        parent=blog_index, title="Zweiter Beitrag", slug="zweiter", authors=[author], categories=[category]
+    )
+    commenter = Client()
+    addresses = []
+    comments = []
+    for number, target in enumerate([post, post, other, other, post]):
+        address = f"Leck.Pruefung.{uuid.uuid4().hex[:10]}@Beispiel-Mail.DE"
+        addresses.append(address)
+        parent = comments[0] if number == 4 else None
+        response = commenter.post(
+            "/kommentare/senden/",
+            form_data(
+                target,
+                name=f"Leserin {number}",
+                email=address,
+                url=f"https://leserin{number}.example.org/" if number % 2 else "",
+                comment=f"Kommentar Nummer {number} zur Eifel",
+                reply_to=parent.pk if parent else 0,
+            ),
+            REMOTE_ADDR=f"203.0.113.{number + 1}",
+        )
+        assert response.status_code == 303, response.content.decode()[:2000]
+        comment = PostComment.objects.get(user_email=address)
+        if number in (0, 2, 4):
+            approve(comment)
+        comments.append(comment)
+    return {"posts": [post, other], "addresses": addresses, "comments": comments, "commenter": commenter}
+
+
+def seed_paths(commented_site, blog_index, author, category):
+    post, other = commented_site["posts"]
+    content_type = ContentType.objects.get_for_model(BlogPostPage)
+    first = commented_site["comments"][0]
+    paths = [
+        "/",
+        blog_index.url,
+        post.url,
+        other.url,
+        f"{post.url}?antwort={first.pk}",
+        f"{post.url}?kommentar={first.pk}",
+        f"{post.url}pdf/",
+        f"{other.url}pdf/",
+        f"{blog_index.url}feed/",
+        f"{blog_index.url}feed/atom/",
+        f"{blog_index.url}kategorie/{category.slug}/",
+        f"{blog_index.url}kategorie/{category.slug}/feed/",
+        f"{blog_index.url}kategorie/{category.slug}/feed/atom/",
+        f"{blog_index.url}autor/{author.slug}/",
+        f"{blog_index.url}{post.date.year}/",
+        f"{blog_index.url}{post.date.year}/{post.date.month}/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/kommentare/senden/",
+        first.get_absolute_url(),
+        "/diese-seite-gibt-es-nicht/",
+        f"{blog_index.url}suche/?q=Eifel",
+        f"{blog_index.url}suche/?q=Leserin",
+    ]
+    for address in commented_site["addresses"]:
+        paths.append(f"{blog_index.url}suche/?q={quote(address)}")
+    for comment in commented_site["comments"]:
+        for template in STOCK_COMMENT_PATHS:
+            paths.append(template.format(id=comment.pk, post=post.pk, ct=content_type.pk))
+    return paths
+
+
+def test_no_public_url_shows_a_commenters_email_address_or_its_hash(commented_site, blog_index, author, category):
+    seeds = seed_paths(commented_site, blog_index, author, category)
+    needles = {needle: address for address in commented_site["addresses"] for needle in needles_for(address)}
+
+    leaks = []
+    pages = {}
+    for who, client in [
+        ("anonymous", Client(raise_request_exception=False)),
+        ("commenter", commented_site["commenter"]),
+    ]:
+        client.raise_request_exception = False
+        pages[who] = crawl(client, seeds)
+        for path, (status, text) in pages[who].items():
+            lowered = without_echoed_query(path, text.lower())
+            leaks += [(who, path, status, needle) for needle in needles if needle in lowered]
+
+    assert leaks == [], "\n".join(map(str, leaks))
+    # The crawl really saw the comments: approved ones for everybody, held ones for their author.
+    anonymous, commenter = pages["anonymous"], pages["commenter"]
+    post, other = commented_site["posts"]
+    assert anonymous[post.url][0] == 200 and anonymous[other.url][0] == 200
+    assert "Kommentar Nummer 0 zur Eifel" in anonymous[post.url][1]
+    assert "Kommentar Nummer 4 zur Eifel" in anonymous[post.url][1]  # an approved reply
+    assert "Kommentar Nummer 1 zur Eifel" not in anonymous[post.url][1]  # held
+    assert "Kommentar Nummer 1 zur Eifel" in commenter[post.url][1]  # held, shown to its author
+    assert len(anonymous) >= len(seeds) // 2
+    # Our own comment URLs answer without a server error; the stock ones are not routed.
+    for path in ["/kommentare/senden/", commented_site["comments"][0].get_absolute_url()]:
+        assert anonymous[path][0] < 500
+    for comment in commented_site["comments"]:
+        assert anonymous[f"/comments/reply/{comment.pk}/"][0] == 404
+        assert anonymous[f"/kommentare/reply/{comment.pk}/"][0] == 404
