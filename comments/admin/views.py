@@ -141,10 +141,16 @@ class CommentIndexView(generic.IndexView):
             .prefetch_related("content_object")
         )
 
-    @cached_property
-    def editable_page_ids(self):
-        post_ids = {int(comment.object_pk) for comment in self.object_list if comment.object_pk.isdigit()}
-        return set(editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True))
+    editable_page_ids = frozenset()
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        # Which of the posts on this page of results the user may open in the page editor: one query.
+        post_ids = {int(comment.object_pk) for comment in context["object_list"] if comment.object_pk.isdigit()}
+        self.editable_page_ids = set(
+            editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True)
+        )
+        return context
 
     @cached_property
     def columns(self):

@@ -199,3 +199,13 @@ def test_audit_entries_show_in_wagtail_site_history(moderator_client, post):
     moderator_client.force_login(superuser)
     response = moderator_client.get(reverse("wagtailadmin_reports:site_history"))
     assert "Kommentar freigegeben" in response.content.decode()
+
+
+def test_post_column_links_the_live_post_and_the_editor_only_for_those_who_may_edit(client, moderator_client, post):
+    PostCommentFactory(post=post)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[post.pk])
+    as_moderator = moderator_client.get(QUEUE).content.decode()
+    assert f'href="{post.url}"' in as_moderator
+    assert edit_url not in as_moderator
+    client.force_login(make_staff("chefin", superuser=True))
+    assert edit_url in client.get(QUEUE).content.decode()
