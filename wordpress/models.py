@@ -31,6 +31,9 @@ class ImportedObject(models.Model):
     imported_at = models.DateTimeField(_("Importiert am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Aktualisiert am"), auto_now=True)
 
+    # Bookkeeping of the import, not content: Wagtail's "usage" index has no business with it.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("Importiertes WordPress-Objekt")
         verbose_name_plural = _("Importierte WordPress-Objekte")

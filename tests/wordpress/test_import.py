@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
 from wagtail.contrib.redirects.models import Redirect
@@ -354,3 +355,26 @@ def test_missing_file_is_a_clear_error(run_import, tmp_path):
 def test_no_blog_index_is_a_clear_error(db, export_path):
     with pytest.raises(CommandError, match="keine Beitragsübersicht"):
         call_command("import_wordpress", str(export_path), stdout=io.StringIO())
+
+
+def test_imported_held_comments_send_no_email_to_the_moderators(
+    run_import, export_path, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    moderator = django_user_model.objects.create_user("moderatorin", "moderatorin@example.org", "x")
+    moderator.user_permissions.add(Permission.objects.get(codename="change_postcomment"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(export_path)
+    assert not comment(503).is_public
+    assert mailoutbox == []
+    # A comment held on this site (not by the import) still reaches the moderators.
+    with django_capture_on_commit_callbacks(execute=True):
+        held = comment(503)
+        PostComment.objects.create(
+            content_type=held.content_type,
+            object_pk=held.object_pk,
+            site_id=held.site_id,
+            user_name="Neu",
+            comment="Nach dem Import geschrieben.",
+            is_public=False,
+        )
+    assert [message.to for message in mailoutbox] == [["moderatorin@example.org"]]
