@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
@@ -290,12 +291,30 @@ class BlogPostAuthor(Orderable):
         constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_post")]
 
 
+class BlogPostPageForm(WagtailAdminPageForm):
+    """The post form in the admin: a post has at least one author."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        author_formset = self.formsets["post_authors"]
+        author_formset.is_valid()  # the formsets are cleaned after the form; their data is needed here
+        authors = [
+            form.cleaned_data.get("author")
+            for form in author_formset.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(authors):
+            self.add_error(None, _("Bitte mindestens eine Autorin oder einen Autor auswählen."))
+        return cleaned_data
+
+
 class BlogPostPage(RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
     template = "pages/blog_post_page.html"
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = []
+    base_form_class = BlogPostPageForm
 
     date = models.DateField(_("Datum"), default=datetime.date.today)
     intro = models.TextField(
