@@ -109,7 +109,22 @@ def browser_page(new_context):
 
 
 @pytest.fixture
-def live_site(transactional_db, django_db_serialized_rollback, live_server, settings):
+def wagtail_root(transactional_db, django_db_serialized_rollback):
+    """Wagtail's root page and default locale, which its migrations create and a transactional
+    test's flush removes (serialized rollback restores them, but not after every kind of test)."""
+    from django.conf import settings as django_settings
+
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    return root
+
+
+@pytest.fixture
+def live_site(wagtail_root, live_server, settings):
     """The demo content, served by the live server; comments may be sent at once."""
     from django.core.management import call_command
 
@@ -122,7 +137,7 @@ def live_site(transactional_db, django_db_serialized_rollback, live_server, sett
 
 
 @pytest.fixture
-def moderator(transactional_db):
+def moderator(wagtail_root):
     user = get_user_model().objects.create_user(
         username="moderatorin", password="moderieren-ist-wichtig-42", is_staff=False
     )
@@ -136,7 +151,7 @@ def moderator(transactional_db):
 
 
 @pytest.fixture
-def editor(transactional_db):
+def editor(wagtail_root):
     return get_user_model().objects.create_superuser(
         username="redakteurin", email="redaktion@example.org", password="schreiben-ist-wichtig-42"
     )

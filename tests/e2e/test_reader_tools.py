@@ -1,0 +1,55 @@
+"""What a reader does besides reading: the PDF, the phone menu; and the post page's accessibility."""
+
+import json
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from blog.models import BlogPostPage
+from home.demo_content import SEED_SLUG
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def test_als_pdf_speichern_downloads_the_article_as_pdf(live_site, live_server, browser_page):
+    seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    browser_page.goto(live_server.url + seed.url)
+    with browser_page.expect_download(timeout=60_000) as download_info:
+        browser_page.get_by_role("link", name="Als PDF speichern").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF-")
+    assert len(content) > 5_000
+
+
+def test_phone_menu_opens_and_closes(wagtail_root, post, live_server, new_context):
+    phone = new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True).new_page()
+    phone.goto(live_server.url + post.url)
+    menu = phone.locator("[data-site-nav]")
+    toggle = menu.locator("summary")
+    panel = menu.locator(".site-nav__panel")
+    expect(toggle).to_be_visible()
+    expect(panel).to_be_hidden()
+    toggle.click()
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("link", name="Startseite")).to_be_visible()
+    toggle.click()
+    expect(panel).to_be_hidden()
+
+
+def test_post_page_has_no_serious_accessibility_violations(live_site, live_server, new_context):
+    seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    # The site's CSP rightly forbids injected scripts; the test browser may ignore it for axe.
+    browser_page = new_context(bypass_csp=True).new_page()
+    browser_page.goto(live_server.url + seed.url)
+    browser_page.add_script_tag(path=str(AXE))
+    results = browser_page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert results["testEngine"]["name"] == "axe-core"
+    assert results["url"].endswith(seed.url)
+    serious = [
+        {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]][:5]}
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], json.dumps(serious, indent=2, ensure_ascii=False)
