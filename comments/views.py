@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
@@ -71,6 +72,9 @@ COMMENTS_CLOSED = _("Kommentare sind geschlossen.")
 CHECK_FIELDS = _("Dein Kommentar wurde noch nicht gesendet. Bitte prüfe die markierten Felder.")
 DUPLICATE = _("Doppelter Kommentar entdeckt; sieht aus, als hättest du das schon gesagt!")
 TOO_MANY = _("Du schreibst die Kommentare zu schnell. Bitte etwas langsamer.")
+REQUEST_TOO_BIG = _(
+    "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen). Bitte kürze deinen Text."
+)
 VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "captcha")
 
 
@@ -148,7 +152,10 @@ def post_comment(request):
         response = render_message_page(request, METHOD_NOT_ALLOWED, status=405)
         response["Allow"] = "POST"
         return response
-    data = request.POST.copy()
+    try:
+        data = request.POST.copy()
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return render_message_page(request, REQUEST_TOO_BIG, status=400)
     if must_check_csrf(request):
         csrf_failure = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if csrf_failure is not None:

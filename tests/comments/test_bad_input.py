@@ -260,3 +260,13 @@ def test_empty_post_is_refused(client, post):
 
     assert response.status_code == 400
     assert not PostComment.objects.exists()
+
+
+def test_request_far_too_big_is_refused_in_german(client, post, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
+
+    response = client.post(URL, form_data(post, comment="x" * 60_000))
+
+    assert response.status_code == 400
+    assert "Das Gesendete ist viel zu groß für einen Kommentar" in body(response)
+    assert not PostComment.objects.exists()
