@@ -11,13 +11,16 @@ being rendered, a lock in the same cache makes every other request for it wait f
 instead of rendering it again.
 """
 
+import hashlib
 import logging
 import re
 import time
 import uuid
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Exists
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,9 +29,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from wagtail.models import PageViewRestriction
-
-from .pdf_fetcher import StorageURLFetcher
+from wagtail.models import Page, PageViewRestriction
 
 logger = logging.getLogger("blog.pdf")
 
@@ -68,10 +69,14 @@ class RenderFailed(Exception):
 
 def serve_post_pdf(page, request):
     """The PDF download of a live, public post; a German 503 page when it cannot be made."""
-    if not page.live or not all(restriction.accept_request(request) for restriction in view_restrictions(page)):
+    if not page.live:
         raise Http404
+    restrictions = view_restrictions(page)
+    if not all(restriction.accept_request(request) for restriction in restrictions):
+        raise Http404
+    key = pdf_cache_key(page)
     try:
-        pdf = cached_render(pdf_cache_key(page), lambda: render_post_pdf(page, request))
+        pdf = cached_render(key, lambda: render_post_pdf(page, request))
     except RenderBusy:
         logger.warning("PDF of post %s: still rendering elsewhere after %s s", page.pk, RENDER_WAIT_SECONDS)
         return error_response(request, page, busy=True)
@@ -80,19 +85,92 @@ def serve_post_pdf(page, request):
     except Exception:
         logger.exception("PDF of post %s (%s) could not be rendered", page.pk, page.slug)
         return error_response(request, page)
+    if not restrictions:
+        remember_public_pdf(request, page, key)
+    return pdf_response(pdf, page.slug)
+
+
+def pdf_response(pdf, slug):
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{page.slug}.pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{slug}.pdf")
     # The article itself is what search engines should list, not its PDF copy.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- The cached PDF before Wagtail's routing -----------------------------------------------------
+# Wagtail finds a page by walking the tree (site, then one query per level) and checks its privacy
+# before any view runs: that costs more than the whole cached response. For a PDF that is cached,
+# `post_pdf_before_routing` (config/urls.py) answers from what the last full request recorded,
+# after one query that confirms the post is still live, unrestricted, at the same place and at
+# the same revision. Anything else goes through Wagtail's serving as before.
+
+
+def post_pdf_before_routing(request, post_path):
+    """/<post path>/pdf/: the cached PDF of a public post, else Wagtail's normal serving."""
+    if request.method in ("GET", "HEAD"):
+        response = remembered_pdf_response(request)
+        if response is not None:
+            return response
+    from wagtail.views import serve
+
+    return serve(request, f"{post_path}pdf/")
+
+
+def route_cache_key(request):
+    raw = f"{request.get_host()}|{request.path}|{translation.get_language()}"
+    return f"pdf:route:v{PDF_LAYOUT_VERSION}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def remember_public_pdf(request, page, key):
+    if page.alias_of_id:
+        return
+    entry = {
+        "page": page.pk,
+        "revision": page.live_revision_id,
+        "published_at": page.last_published_at,
+        "path": page.path,
+        "url_path": page.url_path,
+        "slug": page.slug,
+        "pdf": key,
+    }
+    cache.set(route_cache_key(request), entry, PDF_CACHE_TIMEOUT)
+
+
+def remembered_pdf_response(request):
+    entry = cache.get(route_cache_key(request))
+    if entry is None:
+        return None
+    pdf = cache.get(entry["pdf"])
+    if pdf is None:
+        return None
+    restrictions = PageViewRestriction.objects.filter(page__path__in=ancestor_paths(entry["path"], Page.steplen))
+    still_public = (
+        Page.objects.filter(
+            pk=entry["page"],
+            live=True,
+            live_revision_id=entry["revision"],
+            last_published_at=entry["published_at"],
+            path=entry["path"],
+            url_path=entry["url_path"],
+            alias_of__isnull=True,
+        )
+        .filter(~Exists(restrictions))
+        .exists()
+    )
+    return pdf_response(pdf, entry["slug"]) if still_public else None
 
 
 def view_restrictions(page):
     """The privacy restrictions on the post and its ancestors, in one query (Wagtail's takes two)."""
     if page.alias_of_id:
         return list(page.get_view_restrictions())
-    ancestor_paths = [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
-    return list(PageViewRestriction.objects.filter(page__path__in=ancestor_paths))
+    return list(PageViewRestriction.objects.filter(page__path__in=ancestor_paths(page.path, page.steplen)))
+
+
+def ancestor_paths(path, steplen):
+    """The tree paths of a page and all its ancestors (treebeard's materialised path)."""
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
 
 
 def pdf_cache_key(page):
@@ -161,8 +239,11 @@ def render_post_pdf(page, request=None):
 
 
 def html_to_pdf(html, base_url):
-    # Imported here: WeasyPrint loads Pango and friends, which only the PDF route needs.
+    # Imported here: WeasyPrint loads Pango and friends, which only a render needs (config/urls.py
+    # imports this module at start-up).
     from weasyprint import HTML
+
+    from .pdf_fetcher import StorageURLFetcher
 
     return HTML(string=html, base_url=base_url, url_fetcher=StorageURLFetcher(base_url)).write_pdf()
 
@@ -202,14 +283,24 @@ def pdf_block(block):
 
 
 def print_rendition(image):
-    """The print-sized rendition of an image, or None when its file is gone (the PDF leaves it out)."""
+    """The print-sized rendition of an image, or None when its file is gone (the PDF leaves it out).
+
+    Its `src` names the file in media storage below MEDIA_URL, whatever URL the storage would give
+    (an S3 bucket's, for instance): the URL fetcher reads it from storage, never over HTTP.
+    """
     if image is None:
         return None
     try:
-        return image.get_rendition(PRINT_IMAGE_SPEC)
+        rendition = image.get_rendition(PRINT_IMAGE_SPEC)
     except OSError:  # Wagtail's SourceImageIOError included
         logger.warning("PDF: image %s (%s) has no readable file; left out", image.pk, image.file.name)
         return None
+    return {
+        "src": settings.MEDIA_URL + quote(rendition.file.name),
+        "alt": rendition.alt,
+        "width": rendition.width,
+        "height": rendition.height,
+    }
 
 
 def css_string(text):

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from blog.pdf import post_pdf_before_routing
 from blog.views import robots_txt
 from home.views import healthz
 
@@ -29,6 +30,8 @@ if settings.DEBUG:
 handler500 = "config.errors.server_error"
 
 urlpatterns += [
+    # A post's cached PDF without Wagtail's page routing; everything else falls through to it (blog/pdf.py).
+    re_path(r"^(?P<post_path>(?:[\w\-]+/)+)pdf/$", post_pdf_before_routing, name="post_pdf"),
     # Wagtail's page serving comes last: it claims every URL not matched above.
     path("", include(wagtail_urls)),
 ]

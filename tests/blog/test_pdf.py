@@ -146,10 +146,43 @@ def test_second_request_is_served_from_the_cache(post, client, render_calls):
 def test_cached_pdf_is_served_with_few_queries(post, client, django_assert_max_num_queries):
     client.get(post.url + "pdf/")
 
-    # Wagtail's routing and its privacy check take 8; the view checks the restrictions once more.
-    with django_assert_max_num_queries(9):
+    # Served before Wagtail's routing: one query confirms the post is still live, public and unchanged.
+    with django_assert_max_num_queries(1):
         response = client.get(post.url + "pdf/")
     assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == 'attachment; filename="ein-beitrag.pdf"'
+
+
+def test_cached_pdf_is_gone_once_the_post_is_unpublished(post, client):
+    url = post.url + "pdf/"
+    assert client.get(url).status_code == 200
+
+    post.unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+def test_cached_pdf_is_not_served_once_the_post_is_restricted(post, blog_index, client):
+    url = post.url + "pdf/"
+    assert client.get(url).status_code == 200
+
+    PageViewRestriction.objects.create(page=blog_index, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_cached_pdf_is_not_served_at_the_old_address_after_a_slug_change(post, client):
+    old_url = post.url + "pdf/"
+    assert client.get(old_url).status_code == 200
+
+    post.slug = "neuer-name"
+    post.save_revision().publish()
+
+    assert client.get(old_url).status_code == 404
+    assert client.get("/beitraege/neuer-name/pdf/")["Content-Type"] == "application/pdf"
 
 
 def test_new_published_revision_renders_a_new_pdf(blog_index, author, category, client, render_calls):
@@ -582,3 +615,15 @@ def test_print_button_is_hidden_until_javascript_shows_it(post, client):
 
     print_item = re.search(r"<li[^>]*data-post-tools-print[^>]*>", html).group(0)
     assert "hidden" in print_item
+
+
+def test_print_stylesheet_hides_menus_share_links_comment_form_and_footer():
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
+    hidden_selectors = css.split("display: none")[0]
+    for selector in (".site-nav", ".share", ".comment-form", ".site-footer", ".post-tools"):
+        assert selector in hidden_selectors
+    assert 'content: " (" attr(href) ")"' in css
