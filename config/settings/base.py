@@ -371,6 +371,8 @@ LOGGING = {
         # Both log every background task and page action at INFO; keep the console readable.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # django-axes logs every successful log-in at INFO.
+        "axes": {"level": "WARNING"},
         # The PDF renderer logs every step of every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
