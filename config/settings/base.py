@@ -128,7 +128,8 @@ MIDDLEWARE = [
     # Before sessions and authentication: a cache hit for an anonymous reader costs no SQL query.
     "config.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: readers always get German (LANGUAGE_CODE), whatever their browser asks for;
+    # otherwise an English browser gets "2. October 2015". The admin follows each user's own setting.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -100,3 +100,14 @@ def test_server_error_page_renders_without_context_or_database(db, django_assert
     assert '<html lang="de">' in html
     assert "Ein Fehler ist aufgetreten" in html
     assert "/static/css/site.css" in html
+
+
+def test_readers_with_an_english_browser_still_get_german_dates(client, blog_index):
+    from blog.factories import BlogPostPageFactory
+
+    post = BlogPostPageFactory(parent=blog_index, date="2015-10-02")
+
+    response = client.get(post.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert "2. Oktober 2015" in response.content.decode()
+    assert "October" not in response.content.decode()
