@@ -8,7 +8,7 @@ starts a new generation, so every cached page is dropped at once, on every app s
 Only requests that carry no cookie but the CSRF cookie are served from or stored in the cache:
 a session (logged-in editor, moderator), a reader's own held-comment preview (`comment_preview`),
 pending messages or anything else that could make a page personal bypasses it. Only responses that
-are 200, HTML, set no cookie, are not marked private/no-store and did not use a CSRF token are stored.
+are 200, HTML or PDF, set no cookie, are not marked private/no-store and did not use a CSRF token are stored.
 """
 
 import hashlib
@@ -31,6 +31,8 @@ HARMLESS_COOKIES = {"csrftoken"}
 # The one query parameter whose pages are cached: the page number of listings. Any other query
 # string (search terms, tracking parameters) bypasses the cache, so nobody can fill it with junk.
 PAGE_QUERY_PARAMETER = "seite"
+# Pages, and the PDF of a post ("Als PDF speichern"): both change only when the post does.
+STORED_CONTENT_TYPES = ("text/html", "application/pdf")
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/healthz", "/static/", "/media/")
 
 
@@ -88,7 +90,7 @@ def _cache_key(request, generation):
 def _is_storable(request, response):
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+    if not response.get("Content-Type", "").startswith(STORED_CONTENT_TYPES):
         return False
     if response.cookies or response.has_header("Set-Cookie"):
         return False

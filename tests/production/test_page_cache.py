@@ -171,9 +171,9 @@ def test_posts_are_never_answered_from_the_cache(seed):
     assert response.get("X-Cache") != "HIT"
 
 
-def run_middleware(rf, view):
+def run_middleware(rf, view, path="/beitraege/probe/"):
     middleware = PageCacheMiddleware(view)
-    return [middleware(rf.get("/beitraege/probe/"))["X-Cache"] for _ in range(2)]
+    return [middleware(rf.get(path))["X-Cache"] for _ in range(2)]
 
 
 def test_responses_that_set_a_cookie_are_never_stored(rf, db):
@@ -192,7 +192,7 @@ def test_pages_that_use_a_csrf_token_are_never_stored(rf, db):
     assert run_middleware(rf, view) == ["BYPASS", "BYPASS"]
 
 
-def test_private_errors_and_non_html_responses_are_never_stored(rf, db):
+def test_private_errors_and_responses_other_than_pages_and_pdfs_are_never_stored(rf, db):
     def private(request):
         response = HttpResponse("<p>x</p>", content_type="text/html")
         response["Cache-Control"] = "private"
@@ -203,10 +203,12 @@ def test_private_errors_and_non_html_responses_are_never_stored(rf, db):
         "BYPASS",
         "BYPASS",
     ]
-    assert run_middleware(rf, lambda r: HttpResponse(b"%PDF", content_type="application/pdf")) == [
+    assert run_middleware(rf, lambda r: HttpResponse(b"{}", content_type="application/json")) == [
         "BYPASS",
         "BYPASS",
     ]
+    pdf = HttpResponse(b"%PDF-1.7", content_type="application/pdf")
+    assert run_middleware(rf, lambda r: pdf, path="/beitraege/probe/pdf/") == ["MISS", "HIT"]
     assert run_middleware(rf, lambda r: HttpResponse("<p>ok</p>", content_type="text/html")) == ["MISS", "HIT"]
 
 
