@@ -46,6 +46,11 @@ test: $(VENV)/.installed-dev
 	$(MANAGE) compiletranslations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The browser tests alone (Debian's Chromium: apt-get install chromium).
+test-e2e: $(VENV)/.installed-dev
+	$(MANAGE) compiletranslations
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
