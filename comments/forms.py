@@ -52,6 +52,8 @@ PARENT_TOO_DEEP = _(
     "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt."
 )
 
+# What the reader typed (kept when the form has to be sent again).
+TYPED_FIELDS = ("comment", "name", "email", "url", "reply_to")
 # Fields whose errors mean the form itself (not what the reader typed) must be sent again.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
 
@@ -245,7 +247,8 @@ class PostCommentForm(XtdCommentForm):
         return any(field in self.errors and not self.has_error(field, "too_fast") for field in SECURITY_FIELDS)
 
     def with_fresh_security_data(self):
-        """The same input with a new timestamp and hash, so sending it again works."""
-        data = self.data.copy()
-        data.update(self.generate_security_data())
-        return type(self)(self.target_object, data=data)
+        """An unbound form with what the reader typed and a new timestamp and hash, so sending it
+        again works (unbound: rendering it validates nothing, and never asks Google again)."""
+        typed = {name: self.data.get(name) for name in TYPED_FIELDS if self.data.get(name) is not None}
+        typed["remember"] = bool(self.data.get("remember"))
+        return type(self)(self.target_object, initial=typed)

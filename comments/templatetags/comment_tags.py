@@ -65,7 +65,7 @@ class CommentSection:
             initial = {"reply_to": self.reply_to.pk if self.reply_to else 0}
             form = PostCommentForm(page, initial=initial)
         else:
-            self.reply_to = self._reply_target(comments, form.data.get("reply_to"))
+            self.reply_to = self._reply_target(comments, form.data.get("reply_to") or form.initial.get("reply_to"))
         self.form = form
         self.has_captcha = "captcha" in form.fields
 

@@ -1,5 +1,6 @@
 """Bad input to /kommentare/senden/: a clear 4xx in German, the text kept, nothing stored, never a 500."""
 
+import re
 import time
 from urllib.parse import urlencode
 
@@ -117,16 +118,26 @@ def test_forged_security_hash_is_refused_and_the_form_comes_back_fresh(client, p
     assert "Das Formular ist abgelaufen oder wurde verändert." in html
     assert "Gefälschter Hash" in html
     assert 'value="0000000000000000000000000000000000000000"' not in html
+    assert 'value="maria@example.org"' in html
     assert not PostComment.objects.exists()
 
 
-def test_expired_timestamp_is_refused_and_sending_again_works(client, post):
+def test_expired_timestamp_is_refused_and_sending_again_works(client, post, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
     response = client.post(URL, form_data(post, seconds_ago=5 * 60 * 60, comment="Lange offen"))
 
     html = body(response)
     assert response.status_code == 400
     assert "Das Formular ist abgelaufen" in html and "Lange offen" in html
     assert not PostComment.objects.exists()
+
+    fresh = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("content_type", "object_pk", "timestamp", "security_hash", "reply_to", "name", "email")
+    }
+    again = client.post(URL, {**fresh, "comment": "Lange offen", "honeypot": ""})
+    assert again.status_code == 303
+    assert PostComment.objects.get().comment == "Lange offen"
 
 
 @pytest.mark.parametrize(
