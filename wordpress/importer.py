@@ -241,6 +241,8 @@ class WordPressImporter:
             )
             return self.report
         self.post_content_type = ContentType.objects.get_for_model(BlogPostPage)
+        # Older addresses would be purged by the next `purge_comment_ips` anyway: never stored.
+        self.ip_cutoff = timezone.now() - datetime.timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
         # Wagtail would refresh its reference index ("usage") after every single save, several times
         # per post; the import refreshes it once per written post instead (see save_post_revision).
         with disable_reference_index_auto_update(), without_held_comment_emails():
@@ -296,11 +298,17 @@ class WordPressImporter:
 
     def guarded(self, label, function, *args):
         """One bad item does not stop the rest: its changes are rolled back and it is listed as an error."""
+        known_images, known_categories = set(self.images), set(self.categories_by_slug)
         try:
             with transaction.atomic():
                 return function(*args)
         except Exception as error:  # noqa: BLE001 - any failure of one item is reported, not raised
             self.report.errors.append(f"{label}: {error}")
+            # Images and categories made inside the rolled-back transaction no longer exist.
+            for key in set(self.images) - known_images:
+                del self.images[key]
+            for key in set(self.categories_by_slug) - known_categories:
+                del self.categories_by_slug[key]
             return None
 
     # --- Authors ----------------------------------------------------------------------------
@@ -644,7 +652,7 @@ class WordPressImporter:
             "user_url": valid_url(comment.url),
             "comment": text,
             "submit_date": submitted,
-            "ip_address": shorten_ip(comment.ip),
+            "ip_address": shorten_ip(comment.ip) if submitted >= self.ip_cutoff else None,
             "is_public": state == "approved",
             "is_removed": state in {"spam", "trash"},
             "is_spam": state == "spam",

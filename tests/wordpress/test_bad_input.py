@@ -94,8 +94,14 @@ def test_one_broken_post_does_not_stop_the_others(blog_index, tmp_path):
     broken = POST.format(wp_id=2).replace(
         "<wp:post_date>2020-01-01 10:00:00</wp:post_date>", "<wp:post_date_gmt>9999-12-31 23:59:59</wp:post_date_gmt>"
     )
-    text = HEADER.format(version="1.1") + POST.format(wp_id=1) + broken + POST.format(wp_id=3) + "</channel></rss>"
+    # Both name a category missing from the export's list: made for post 2, rolled back with it,
+    # and made again for post 3.
+    category = '<category domain="category" nicename="neu"><![CDATA[Neu]]></category></item>'
+    broken = broken.replace("</item>", category)
+    third = POST.format(wp_id=3).replace("</item>", category)
+    text = HEADER.format(version="1.1") + POST.format(wp_id=1) + broken + third + "</channel></rss>"
     output, error = run(write(tmp_path, text))
     assert sorted(BlogPostPage.objects.values_list("title", flat=True)) == ["Beitrag 1", "Beitrag 3"]
+    assert [c.slug for c in BlogPostPage.objects.get(title="Beitrag 3").categories.all()] == ["neu"]
     assert "1 Einträge konnten nicht importiert werden" in error
     assert "Beitrag 2 „Beitrag 2“" in output

@@ -199,7 +199,9 @@ def test_progress_and_final_table_are_printed(imported):
 # --- Comments -------------------------------------------------------------------------------------
 
 
-def test_comments_keep_names_emails_urls_dates_and_shortened_ips(imported):
+def test_comments_keep_names_emails_urls_dates_and_shortened_ips(run_import, export_path, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 365 * 100  # the test comments are from 2019
+    run_import(export_path)
     erna = comment(501)
     assert erna.user_name == "Erna Bäcker"
     assert erna.user_email == "erna.baecker@example.org"
@@ -213,7 +215,13 @@ def test_comments_keep_names_emails_urls_dates_and_shortened_ips(imported):
     assert erna.is_public and not erna.is_removed
 
 
+def test_ip_addresses_older_than_the_retention_period_are_not_stored(imported):
+    assert PostComment.objects.count() == 10
+    assert not PostComment.objects.exclude(ip_address=None).exists()
+
+
 def test_ip_addresses_are_not_stored_when_storage_is_off(run_import, export_path, settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 365 * 100
     settings.COMMENTS_IP_STORAGE = "none"
     run_import(export_path)
     assert not PostComment.objects.exclude(ip_address=None).exists()
