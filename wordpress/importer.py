@@ -294,7 +294,7 @@ class WordPressImporter:
         if self.done_posts % PROGRESS_EVERY:
             self.progress(f"Beiträge: {self.done_posts}/{self.total_posts}")
         if self.report.counts[Kind.POST]["created"] or self.report.counts[Kind.POST]["unchanged"]:
-            self.ensure_redirect("/feed/", self.blog_index, "/feed/")
+            self.guarded("Weiterleitung /feed/", self.ensure_redirect, "/feed/", self.blog_index, "/feed/")
 
     def guarded(self, label, function, *args):
         """One bad item does not stop the rest: its changes are rolled back and it is listed as an error."""
