@@ -20,15 +20,18 @@ from urllib.parse import quote, urljoin
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from wagtail.admin.auth import require_admin_access
 from wagtail.models import Page, PageViewRestriction
 
 logger = logging.getLogger("blog.pdf")
@@ -329,4 +332,30 @@ def error_response(request, page, busy=False):
             status=503,
         )
     response["Retry-After"] = "10" if busy else str(RENDER_FAILURE_TIMEOUT)
+    return response
+
+
+# --- Editors: the PDF of the latest draft ---------------------------------------------------------
+
+
+@require_admin_access
+def post_pdf_preview(request, page_id):
+    """/admin/pdf-vorschau/<id>/: the PDF of a post's latest saved revision, for those who may edit it.
+
+    Rendered on every request and never cached, so a draft cannot end up in the readers' cache.
+    """
+    from .models import BlogPostPage
+
+    post = get_object_or_404(BlogPostPage, pk=page_id)
+    if not post.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    draft = post.get_latest_revision_as_object()
+    try:
+        pdf = render_post_pdf(draft, request)
+    except Exception:
+        logger.exception("PDF preview of post %s could not be rendered", post.pk)
+        response = error_response(request, post)
+    else:
+        response = pdf_response(pdf, draft.slug)
+    add_never_cache_headers(response)
     return response

@@ -6,12 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from blog.pdf import post_pdf_before_routing
+from blog.pdf import post_pdf_before_routing, post_pdf_preview
 from blog.views import robots_txt
 from home.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before Wagtail's admin, which answers 404 to every other admin/ address (blog/pdf.py).
+    path("admin/pdf-vorschau/<int:page_id>/", post_pdf_preview, name="post_pdf_preview"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

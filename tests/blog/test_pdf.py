@@ -627,3 +627,59 @@ def test_print_stylesheet_hides_menus_share_links_comment_form_and_footer():
     for selector in (".site-nav", ".share", ".comment-form", ".site-footer", ".post-tools"):
         assert selector in hidden_selectors
     assert 'content: " (" attr(href) ")"' in css
+
+
+# --- Editors' PDF of the draft --------------------------------------------------------------
+
+
+def test_editor_gets_a_pdf_of_the_latest_draft_which_is_never_cached(
+    blog_index, author, category, client, admin_user, render_calls
+):
+    post = publish_post(blog_index, author, category, title="Der veröffentlichte Titel")
+    post.title = "Der Titel im Entwurf"
+    post.save_revision()
+    client.force_login(admin_user)
+
+    first = client.get(f"/admin/pdf-vorschau/{post.pk}/")
+    second = client.get(f"/admin/pdf-vorschau/{post.pk}/")
+    client.logout()
+    public = client.get(post.url + "pdf/")
+
+    assert first["Content-Type"] == "application/pdf"
+    assert "Der Titel im Entwurf" in pdf_text(first.content)[1]
+    assert "no-cache" in first["Cache-Control"]
+    assert second.status_code == 200
+    assert "Der veröffentlichte Titel" in pdf_text(public.content)[1]
+    assert "Entwurf" not in pdf_text(public.content)[1]
+    assert render_calls == [post.pk, post.pk, post.pk]
+
+
+def test_draft_pdf_needs_a_login(post, client):
+    response = client.get(f"/admin/pdf-vorschau/{post.pk}/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_draft_pdf_is_refused_to_admin_users_who_may_not_edit_the_post(post, client):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("nur-lesen", password="x-very-long-password")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+
+    response = client.get(f"/admin/pdf-vorschau/{post.pk}/")
+
+    # Wagtail's admin answers "no permission" with a redirect to the dashboard and a message.
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_preview_of_a_post_links_the_draft_pdf(post, rf, admin_user):
+    request = rf.get(post.url)
+    request.user = admin_user
+
+    response = post.make_preview_request(original_request=request)
+
+    html = response.render().content.decode() if hasattr(response, "render") else response.content.decode()
+    assert f'href="/admin/pdf-vorschau/{post.pk}/"' in html
