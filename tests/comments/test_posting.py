@@ -192,3 +192,12 @@ def test_comment_link_redirect_goes_to_the_post(client, post, post_comment):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/beitraege/ein-beitrag/")
+
+
+def test_posting_a_comment_stays_within_its_query_budget(client, post, post_comment, django_assert_max_num_queries):
+    client.get(post.url)  # warm per-process caches (content types, site root paths)
+
+    with django_assert_max_num_queries(40):
+        response = post_comment(post)
+
+    assert response.status_code == 303
