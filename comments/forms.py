@@ -103,7 +103,7 @@ class PostCommentForm(XtdCommentForm):
 
     def __init__(self, target_object, data=None, initial=None, **kwargs):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
-        max_length = getattr(settings, "COMMENT_MAX_LENGTH", 5000)
+        max_length = settings.COMMENTS_MAX_LENGTH
         # Rebuilt rather than patched: xtd's fields carry placeholders, Bootstrap classes and
         # English messages; ours carry German labels, `required` and autocomplete hints.
         self.fields["comment"] = forms.CharField(

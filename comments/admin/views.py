@@ -339,7 +339,7 @@ class ReplyForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Antwort der Moderation"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=settings.COMMENT_MAX_LENGTH,
+        max_length=settings.COMMENTS_MAX_LENGTH,
     )
 
 

@@ -342,7 +342,9 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
         "show_feedback": False,
     }
 }
-COMMENT_MAX_LENGTH = 5000
+# Our own limit, enforced by our form. django_comments' COMMENT_MAX_LENGTH stays at its default:
+# changing it alters that library's model state and would need a migration inside the library.
+COMMENTS_MAX_LENGTH = 5000
 COMMENTS_XTD_FORM_CLASS = "comments.forms.PostCommentForm"
 # A form in a (cached) page stays valid this long (django_comments' signed timestamp).
 COMMENTS_TIMEOUT = 4 * 60 * 60
