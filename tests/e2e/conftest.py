@@ -110,12 +110,15 @@ def browser_page(new_context):
 
 @pytest.fixture
 def wagtail_root(transactional_db, django_db_serialized_rollback):
-    """Wagtail's root page and default locale, which its migrations create and a transactional
-    test's flush removes (serialized rollback restores them, but not after every kind of test)."""
+    """Wagtail's root page, its default locale and django.contrib.sites' site, which migrations
+    create and a transactional test's flush removes (serialized rollback restores them, but not
+    after every kind of test)."""
     from django.conf import settings as django_settings
+    from django.contrib.sites.models import Site as DjangoSite
 
     from wagtail.models import Locale, Page
 
+    DjangoSite.objects.get_or_create(pk=django_settings.SITE_ID, defaults={"domain": "example.com", "name": "example"})
     Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
     root = Page.get_first_root_node()
     if root is None:
