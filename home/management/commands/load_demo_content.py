@@ -44,8 +44,11 @@ class Command(BaseCommand):
                 slug: Category.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})[0]
                 for slug, name, description in CATEGORIES
             }
-            created = sum(self.ensure_post(index, post, authors, categories) for post in [SEED_POST, *DEMO_POSTS])
+            seed_created = self.ensure_post(index, SEED_POST, authors, categories)
+            created = seed_created + sum(self.ensure_post(index, post, authors, categories) for post in DEMO_POSTS)
             self.ensure_site_settings(home)
+            if seed_created:
+                self.feature_seed_post(home, index)
         self.stdout.write(f"Demo content ready ({created} post(s) created).")
         if not options["no_accounts"]:
             self.print_credentials(self.ensure_accounts())
@@ -94,6 +97,12 @@ class Command(BaseCommand):
         index.add_child(instance=post)
         post.save_revision().publish()
         return 1
+
+    def feature_seed_post(self, home, index):
+        """The seed article leads the front page; done once, so an editor's later choice stands."""
+        home.refresh_from_db()
+        home.featured_post = BlogPostPage.objects.child_of(index).get(slug=SEED_POST["slug"])
+        home.save_revision().publish()
 
     def ensure_site_settings(self, home):
         site = Site.objects.get(root_page=home)
