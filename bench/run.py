@@ -1,0 +1,44 @@
+"""`make bench`: every benchmark in bench/, one after the other; each writes its section of RESULTS.md.
+
+    .venv/bin/python bench/run.py                  # all: site_bench.py, then the others (*_bench.py)
+    .venv/bin/python bench/run.py --only site      # one of them
+    .venv/bin/python bench/run.py --quick          # passed on to site_bench.py (skips 10,000 posts)
+
+The site benchmark needs PostgreSQL, Redis, wrk and (for the floor) nginx: on Debian
+`apt-get install wrk nginx-light`; .ci/run starts PostgreSQL and Redis the same way.
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", help="run only <name>_bench.py")
+    parser.add_argument("--quick", action="store_true", help="smaller site benchmark (no 10,000 posts)")
+    options = parser.parse_args()
+    scripts = sorted(BENCH_DIR.glob("*_bench.py"), key=lambda path: (path.name != "site_bench.py", path.name))
+    if options.only:
+        scripts = [path for path in scripts if path.name == f"{options.only}_bench.py"]
+        if not scripts:
+            sys.exit(f"no bench/{options.only}_bench.py")
+    if any(path.name == "site_bench.py" for path in scripts) and not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk (the site benchmark is skipped)")
+        scripts = [path for path in scripts if path.name != "site_bench.py"]
+    failed = []
+    for script in scripts:
+        arguments = ["--quick"] if options.quick and script.name == "site_bench.py" else []
+        print(f"=== {script.name} ===", flush=True)
+        if subprocess.run([sys.executable, str(script), *arguments], cwd=BENCH_DIR.parent).returncode != 0:
+            failed.append(script.name)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
