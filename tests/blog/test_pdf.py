@@ -617,6 +617,12 @@ def test_print_button_is_hidden_until_javascript_shows_it(post, client):
     assert "hidden" in print_item
 
 
+def test_post_page_links_the_print_stylesheet_for_print_only(post, client):
+    html = client.get(post.url).content.decode()
+
+    assert re.search(r'<link rel="stylesheet" href="/static/css/print\.css" media="print">', html)
+
+
 def test_print_stylesheet_hides_menus_share_links_comment_form_and_footer():
     from pathlib import Path
 
