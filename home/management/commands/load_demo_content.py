@@ -7,6 +7,7 @@ Idempotent: what exists (matched by slug or username) is left as it is, so edito
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -59,15 +60,21 @@ class Command(BaseCommand):
             root = Page.get_first_root_node()
             home = root.add_child(instance=HomePage(title="WIR. LEBEN. EIFEL.", slug="start"))
             home.save_revision().publish()
+        # The site answers at BASE_URL (http://127.0.0.1:8000 for `make run`), so canonical URLs,
+        # feeds and PDFs carry an address that works.
+        base_url = urlsplit(settings.BASE_URL)
+        hostname = base_url.hostname or "localhost"
+        port = base_url.port or (443 if base_url.scheme == "https" else 80)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="WIR. LEBEN. EIFEL."
+                hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="WIR. LEBEN. EIFEL."
             )
         elif site.root_page_id != home.pk:
             old_root = site.root_page
             site.root_page = home
             site.site_name = "WIR. LEBEN. EIFEL."
+            site.hostname, site.port = hostname, port
             site.save()
             # Wagtail's placeholder "Welcome to your new Wagtail site!" page is replaced.
             if old_root.specific_class is Page and not old_root.get_children().exists():
