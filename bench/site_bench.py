@@ -490,6 +490,12 @@ def main():
     ]
     for name, result, queries in rows:
         errors = f" ({result['errors']} errors)" if result.get("errors") else ""
+        if not result["requests"]:
+            lines.append(
+                f"| {name} | 0 (none finished in {WRK_SECONDS} s) | – | – | {fmt(result.get('cpu_ms'))} (at least) | "
+                f"{'–' if queries is None else queries} | {fmt(result.get('memory_mb'), 0)} | 0 × |"
+            )
+            continue
         lines.append(
             f"| {name}{errors} | {fmt(result['rps'])} | {fmt(result['p50'])} | {fmt(result['p99'])} | "
             f"{fmt(result.get('cpu_ms'))} | {'–' if queries is None else queries} | "
