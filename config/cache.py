@@ -168,12 +168,14 @@ INVALIDATING_MODELS = [
     "wagtaildocs.Document",
     "wagtailcore.Site",
     "wagtailredirects.Redirect",
+    # A privacy restriction added to a page must hide its cached copies (page and PDF) at once.
+    "wagtailcore.PageViewRestriction",
 ]
 
 
 # Models whose new rows show on a page at once; new rows of the others (a settings row made with
 # defaults on first use, a new author or image) show only once a page that uses them is published.
-SHOWN_WHEN_CREATED = {"comments.PostComment"}
+SHOWN_WHEN_CREATED = {"comments.PostComment", "wagtailcore.PageViewRestriction"}
 # Bookkeeping that Wagtail saves while rendering (an image's size and hash): changes nothing shown.
 BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
 

@@ -86,6 +86,19 @@ def test_deleting_a_post_removes_it_from_the_cache(seed):
     assert Client().get(url).status_code == 404
 
 
+def test_a_new_privacy_restriction_hides_the_cached_post_and_pdf_at_once(seed):
+    from wagtail.models import PageViewRestriction
+
+    for url in (seed.url, seed.url + "pdf/"):
+        Client().get(url)
+        assert Client().get(url)["X-Cache"] == "HIT"
+    PageViewRestriction.objects.create(page=seed, restriction_type=PageViewRestriction.LOGIN)
+    page_response = Client().get(seed.url)
+    assert page_response.status_code == 302
+    assert "/admin/login/" in page_response["Location"] or "login" in page_response["Location"]
+    assert Client().get(seed.url + "pdf/").status_code in (302, 404)
+
+
 def test_comment_moderation_invalidation_drops_the_cached_post(seed):
     from comments.cache import invalidate_post
 
