@@ -327,7 +327,7 @@ def error_response(request, page, busy=False):
     except Exception:
         logger.exception("PDF error page could not be rendered")
         response = HttpResponse(
-            _("Das PDF kann gerade nicht erstellt werden. Bitte versuchen Sie es gleich noch einmal."),
+            _("Das PDF kann gerade nicht erstellt werden. Bitte versuche es gleich noch einmal."),
             content_type="text/plain; charset=utf-8",
             status=503,
         )

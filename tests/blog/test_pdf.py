@@ -458,7 +458,7 @@ def test_renderer_failure_gives_a_german_503_page_and_is_logged(post, client, mo
     assert "Retry-After" in response
     content = response.content.decode()
     assert "Das PDF ist gerade nicht verfügbar" in content
-    assert "Bitte versuchen Sie es gleich noch einmal" in content
+    assert "Bitte versuche es gleich noch einmal" in content
     assert "Pango" not in content
     assert any(
         record.levelname == "ERROR" and "could not be rendered" in record.getMessage() for record in caplog.records
