@@ -44,7 +44,10 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(MANAGE) compiletranslations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS)
+	@# Tests that start servers and flush the database run in a process of their own, so their
+	@# flushes cannot disturb the rest of the suite's database state.
+	$(VENV)/bin/pytest -m services $(PYTEST_ARGS)
 
 # The browser tests alone (Debian's Chromium: apt-get install chromium).
 test-e2e: $(VENV)/.installed-dev

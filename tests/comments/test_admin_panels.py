@@ -124,12 +124,17 @@ def test_approval_invalidates_cached_copies_of_the_post(moderator_client, post, 
     for key in comment_cache.post_cache_keys(post):
         cache.set(key, "stale copy")
     changed = []
-    comment_cache.post_comments_changed.connect(lambda sender, page, **kw: changed.append(page.pk), weak=False)
+
+    def record(sender, page, **kwargs):
+        changed.append(page.pk)
+
+    # Only this test's receiver is removed afterwards: the page cache listens to the same signal.
+    comment_cache.post_comments_changed.connect(record, dispatch_uid="test_record_changed")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             moderator_client.post(reverse("comment_moderation:moderate", args=[comment.pk, "approve"]))
     finally:
-        comment_cache.post_comments_changed.receivers.clear()
+        comment_cache.post_comments_changed.disconnect(dispatch_uid="test_record_changed")
     assert changed == [post.pk]
     assert all(cache.get(key) is None for key in comment_cache.post_cache_keys(post))
     assert "Gleich sichtbar" in reader.get(post.url).content.decode()

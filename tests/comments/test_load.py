@@ -17,6 +17,10 @@ COMMENTS = 200
 WORKERS = 20
 
 
+# Runs in the separate "services" pytest process (see Makefile): it flushes the database.
+pytestmark = pytest.mark.services
+
+
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -25,16 +29,17 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def live_post(transactional_db, live_server, settings):
     """A post whose site answers on the live server's host and port."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
     from blog.factories import BlogIndexPageFactory, BlogPostPageFactory
     from home.models import HomePage
+    from tests.conftest import ensure_wagtail_root
 
     if connection.vendor != "postgresql":
         pytest.skip("the load test needs PostgreSQL (set DATABASE_URL): SQLite serialises every write")
     # Distinct e-mails but one client address: lift the per-address flood limit for this test.
     settings.COMMENTS_FLOOD_SECONDS = 0
-    root = Page.get_first_root_node()
+    root = ensure_wagtail_root()
     home = root.add_child(instance=HomePage(title="WIR. LEBEN. EIFEL.", slug="start"))
     Site.objects.all().delete()
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)

@@ -113,20 +113,9 @@ def wagtail_root(transactional_db, django_db_serialized_rollback):
     """Wagtail's root page, its default locale and django.contrib.sites' site, which migrations
     create and a transactional test's flush removes (serialized rollback restores them, but not
     after every kind of test)."""
-    from django.conf import settings as django_settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sites.models import Site as DjangoSite
+    from tests.conftest import ensure_wagtail_root
 
-    from wagtail.models import Locale, Page
-
-    # A flush and restore can give content types new ids; Django's cache would keep the old ones.
-    ContentType.objects.clear_cache()
-    DjangoSite.objects.get_or_create(pk=django_settings.SITE_ID, defaults={"domain": "example.com", "name": "example"})
-    Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    return root
+    return ensure_wagtail_root()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def wait_for_form_minimum_time(settings):
 
 
 def test_database_outage_gives_a_german_503_keeps_the_comment_text_and_recovers_without_restart(
-    transactional_db, django_db_serialized_rollback, post, settings
+    transactional_db, post, settings
 ):
     skip_unless_postgresql()
     proxy = TcpProxy(target_port=int(settings.DATABASES["default"].get("PORT") or 5432)).start()
@@ -55,7 +55,7 @@ def test_database_outage_gives_a_german_503_keeps_the_comment_text_and_recovers_
 
 
 def test_pages_render_and_comments_post_while_redis_is_down(
-    transactional_db, django_db_serialized_rollback, post, settings
+    transactional_db, post, settings
 ):
     skip_unless_postgresql()
     env = {"DATABASE_URL": session_database_url(), "REDIS_URL": DEAD_REDIS}

@@ -31,7 +31,7 @@ def shared_redis():
 
 
 def test_comment_sent_through_one_server_and_approved_through_the_other_shows_at_once(
-    transactional_db, django_db_serialized_rollback, post, settings, shared_redis
+    transactional_db, post, settings, shared_redis
 ):
     skip_unless_postgresql()
     get_user_model().objects.create_superuser("moderation", "moderation@example.org", "ein-langes-passwort-77")
