@@ -54,9 +54,7 @@ def test_database_outage_gives_a_german_503_keeps_the_comment_text_and_recovers_
         proxy.stop()
 
 
-def test_pages_render_and_comments_post_while_redis_is_down(
-    transactional_db, post, settings
-):
+def test_pages_render_and_comments_post_while_redis_is_down(transactional_db, post, settings):
     skip_unless_postgresql()
     env = {"DATABASE_URL": session_database_url(), "REDIS_URL": DEAD_REDIS}
     with app_server(env) as server:
