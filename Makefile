@@ -34,8 +34,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compiletranslations
-	$(MANAGE) load_demo_content
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) load_demo_content
+	BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 serve: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) collectstatic --noinput

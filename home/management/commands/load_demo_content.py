@@ -158,7 +158,7 @@ class Command(BaseCommand):
     def print_credentials(self, credentials):
         self.stdout.write(
             self.style.SUCCESS(
-                "\nAdmin: http://127.0.0.1:<PORT>/admin/\n"
+                f"\nAdmin: {settings.BASE_URL}/admin/\n"
                 f"  Redaktion (Administrator): admin / {credentials['admin']}\n"
                 f"  Moderation:                moderator / {credentials['moderator']}\n"
                 f"  (saved in {CREDENTIALS_FILE.name}; delete that file to get new passwords)\n"
