@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -375,13 +376,17 @@ class BlogPostPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Loaded once here (not per template lookup); in previews these are the unsaved form values.
-        context["post_authors"] = [post_author.author for post_author in self.post_authors.select_related("author")]
-        context["post_categories"] = list(self.categories.all())
-        context["related_posts"] = self.related_posts(context["post_categories"])
-        blog_index = BlogIndexPage.objects.ancestor_of(self).first() if self.pk else None
-        if blog_index is not None:
-            context["blog_index"] = blog_index
+        # Loaded once, and only if the template needs them: the parts that use them are usually shared
+        # fragments already rendered ({% sharedcache %}). In previews these are the unsaved form values.
+        post_categories = SimpleLazyObject(lambda: list(self.categories.all()))
+        context["post_authors"] = SimpleLazyObject(
+            lambda: [post_author.author for post_author in self.post_authors.select_related("author")]
+        )
+        context["post_categories"] = post_categories
+        context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
+        if self.pk:
+            # Every saved post lives under an index (parent_page_types).
+            context["blog_index"] = SimpleLazyObject(lambda: BlogIndexPage.objects.ancestor_of(self).first())
         return context
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):

@@ -40,6 +40,11 @@ def page_cache_seconds():
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
 
 
+def fragment_cache_seconds():
+    """How long shared template fragments (`{% sharedcache %}`) are kept; 0 turns them off."""
+    return getattr(settings, "FRAGMENT_CACHE_SECONDS", page_cache_seconds())
+
+
 def current_generation():
     """The current generation, created on first use. None when the cache does not answer."""
     generation = cache.get(GENERATION_KEY)

@@ -6,6 +6,7 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
@@ -38,36 +39,65 @@ LINK_REL = 'rel="nofollow ugc noopener"'
 
 
 class CommentSection:
-    """The comment list (threaded), its count and the form for one post, for one request."""
+    """The comment list (threaded), its count and the form for one post, for one request.
+
+    The comments are loaded only when the template asks for them: when the thread comes from the
+    shared fragment cache (`{% sharedcache %}` in comments/section.html), a plain page view loads none.
+    """
 
     def __init__(self, request, page, form=None, error=""):
         self.page = page
+        self.request = request
         self.error = error
         content_type = ContentType.objects.get_for_model(BlogPostPage)
+        self.content_type = content_type
         self.max_level = max_thread_level_for_content_type(content_type)
         self.closed = comments_closed(page, comment_settings_for(request, page))
+        self.own_ids = preview_comment_ids(request) if request is not None else []
+        self.needs_csrf = request is not None and must_check_csrf(request)
+        if form is None:
+            reply_to = self._reply_target_for(request.GET.get(REPLY_QUERY_PARAMETER) if request is not None else None)
+            form = PostCommentForm(page, initial={"reply_to": reply_to.pk if reply_to else 0})
+        else:
+            self._reply_target_for(form.data.get("reply_to") or form.initial.get("reply_to"))
+        self.form = form
+        self.has_captcha = "captcha" in form.fields
+
+    @property
+    def is_personal(self):
+        """True when the thread shows this reader's own held comments: it must not be shared."""
+        return bool(self.own_ids)
+
+    @cached_property
+    def comments(self):
         visible = Q(is_public=True, is_removed=False)
-        own_ids = preview_comment_ids(request) if request is not None else []
-        if own_ids:
+        if self.own_ids:
             # The reader's own held comments (not those a moderator put in the trash).
-            visible |= Q(pk__in=own_ids, is_public=False) & (Q(is_removed=False) | Q(is_spam=True))
-        comments = list(
-            PostComment.norel_objects.filter(visible, content_type=content_type, object_pk=str(page.pk))
+            visible |= Q(pk__in=self.own_ids, is_public=False) & (Q(is_removed=False) | Q(is_spam=True))
+        return list(
+            PostComment.norel_objects.filter(visible, content_type=self.content_type, object_pk=str(self.page.pk))
             .only(*DISPLAYED_FIELDS)
             .order_by("thread_id", "order")
         )
-        self.count = sum(1 for comment in comments if comment.is_public)
-        self.has_held = any(not comment.is_public for comment in comments)
-        self.tree = self._build_tree(comments)
-        self.needs_csrf = request is not None and must_check_csrf(request)
-        if form is None:
-            self.reply_to = self._reply_target(comments, request.GET.get(REPLY_QUERY_PARAMETER) if request else None)
-            initial = {"reply_to": self.reply_to.pk if self.reply_to else 0}
-            form = PostCommentForm(page, initial=initial)
-        else:
-            self.reply_to = self._reply_target(comments, form.data.get("reply_to") or form.initial.get("reply_to"))
-        self.form = form
-        self.has_captcha = "captcha" in form.fields
+
+    @cached_property
+    def count(self):
+        return sum(1 for comment in self.comments if comment.is_public)
+
+    @cached_property
+    def has_held(self):
+        return any(not comment.is_public for comment in self.comments)
+
+    @cached_property
+    def tree(self):
+        return self._build_tree(self.comments)
+
+    def _reply_target_for(self, value):
+        """Sets `reply_to` to the comment answered (from ?antwort= or the sent form), if it may be."""
+        value = str(value or "")
+        # Only a reply needs the comments loaded: the common page view has none.
+        self.reply_to = self._reply_target(self.comments, value) if value.isdigit() and value != "0" else None
+        return self.reply_to
 
     def _build_tree(self, comments):
         """Nested nodes in thread order; replies whose parent is not shown are left out."""

@@ -68,6 +68,9 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 # Full-page cache for anonymous readers (docs/caching.md): seconds a page is kept; 0 turns it off.
 # On by default only with Redis: a per-process cache could not be invalidated on every app server.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# Shared template fragments (a post's comment thread, "Weitere Beiträge", menus) for the pages the
+# full-page cache does not serve (logged-in users, a reader's held-comment preview); 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", PAGE_CACHE_SECONDS)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Media on S3-compatible object storage when a bucket is named (production.py); else MEDIA_ROOT.
