@@ -45,6 +45,14 @@ def fragment_cache_seconds():
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", page_cache_seconds())
 
 
+def generation_for(request):
+    """The generation, read once per request: a page with several shared fragments asks the cache
+    once, and when Redis hangs instead of refusing, the reader waits for one timeout, not one per fragment."""
+    if not hasattr(request, "_page_cache_generation"):
+        request._page_cache_generation = current_generation()
+    return request._page_cache_generation
+
+
 def current_generation():
     """The current generation, created on first use. None when the cache does not answer."""
     generation = cache.get(GENERATION_KEY)
@@ -127,7 +135,7 @@ class PageCacheMiddleware:
                 response[CACHE_HEADER] = "BYPASS"
             return response
 
-        generation = current_generation()
+        generation = generation_for(request)
         if generation is None:
             # The cache is down: render every page, store nothing.
             response = self.get_response(request)

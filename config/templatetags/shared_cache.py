@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from config.cache import current_generation, fragment_cache_seconds
+from config.cache import fragment_cache_seconds, generation_for
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ class SharedFragmentNode(template.Node):
             return None
         if self.personal is not None and self.personal.resolve(context):
             return None
-        generation = current_generation()
+        generation = generation_for(request)
         if generation is None:
             return None
         parts = [request.get_host(), get_language() or "", *(str(value.resolve(context)) for value in self.vary_on)]

@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from blog.factories import AuthorFactory, BlogPostPageFactory
 from comments.models import PostComment
+from config.cache import invalidate_all_pages
 from tests.comments.conftest import form_data
 
 
@@ -209,3 +210,26 @@ def test_with_the_cache_down_the_page_is_rendered_in_full(post):
     assert "Redis ist weg, der Kommentar nicht." in html
     assert post.title in html
     assert "Kategorien:" in html
+
+
+def test_a_page_asks_the_cache_for_the_generation_once(post, monkeypatch):
+    """With Redis hanging (not refusing), every read waits for the socket timeout: one per page, not one per fragment."""
+    import config.cache
+
+    calls = []
+    real = config.cache.current_generation
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(config.cache, "current_generation", counting)
+    # Rendered for a reader with a cookie: only the fragments ask.
+    assert rendered_client().get(post.url).status_code == 200
+    assert len(calls) == 1
+    # An anonymous miss: the page cache asks first, the fragments reuse its answer.
+    calls.clear()
+    invalidate_all_pages()
+    response = Client().get(post.url)
+    assert response["X-Cache"] == "MISS"
+    assert len(calls) == 1
