@@ -122,8 +122,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def request(url, data=None, timeout=30, cookies=None, host=None):
-    """GET (or POST form `data`) without following redirects; any status is returned, not raised."""
+def request(url, data=None, timeout=30, cookies=None, host=None, ssl_context=None):
+    """GET (or POST form `data`) without following redirects; any status is returned, not raised.
+    `ssl_context` for https URLs (a test certificate: `ssl._create_unverified_context()`)."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     req = urllib.request.Request(url, data=body)
     if host:
@@ -131,7 +132,10 @@ def request(url, data=None, timeout=30, cookies=None, host=None):
         req.add_header("Host", host)
     if cookies:
         req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
-    opener = urllib.request.build_opener(NoRedirect)
+    handlers = [NoRedirect]
+    if ssl_context is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(req, timeout=timeout) as resp:
             return Response(resp.status, resp.headers, resp.read())
