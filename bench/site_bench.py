@@ -5,14 +5,19 @@ Run: `make bench` (all benchmarks) or `.venv/bin/python bench/site_bench.py [--q
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wle_bench, dropped
 and created anew), Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, emptied), `wrk`
-(Debian: apt-get install wrk) and nginx for the floor (Debian: apt-get install nginx-light;
-without it Python's http.server is the floor, and the table says so).
+(Debian: apt-get install wrk) and nginx for the floor and the front cache (Debian: apt-get install
+nginx libnginx-mod-http-cache-purge; without nginx Python's http.server is the floor, the table says
+so, and the front-cache row is left out).
 
 Measured per scenario: requests/s and p50/p99 latency from `wrk --latency` (2 threads, 8 connections),
 server CPU per request (the workers' user+system time over the run / requests), SQL queries per
 request (the same URL through Django's test client with CaptureQueriesContext), peak worker
 memory (VmHWM of the gunicorn workers). The floor is the post page's own HTML served as a static
-file; every figure is also given as a ratio to it.
+file; every figure is also given as a ratio to it. The front-cache row is nginx configured from
+docs/deployment.md's own config block (proxy_cache in front of the same gunicorn, plain http here),
+with as many nginx workers as the floor. "Rendered from scratch" is measured in-process: Django's
+test client, a new page-cache generation before every request (so the page and every
+generation-keyed fragment miss), CPU time of that process per request.
 """
 
 import argparse
@@ -43,6 +48,9 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BYPASS_COOKIE = "Cookie: bench=uncached"  # any cookie but csrftoken bypasses the page cache
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 HOST = "wir-leben-eifel.example"
+# The floor and the front cache run with the same number of nginx workers.
+NGINX_WORKERS = 2
+SCRATCH_RUNS = int(os.environ.get("BENCH_SCRATCH_RUNS", "30"))
 
 
 # --- Django side (run in a subprocess with the production settings) ---------------------------
@@ -150,6 +158,43 @@ def run_django(args):
                 response = client.get(url)
             results[name] = {"queries": len(queries), "status": response.status_code}
         print(json.dumps(results))
+    elif command == "scratch":
+        # A page rendered with every cache empty: a new page-cache generation before each request
+        # makes the page and every generation-keyed fragment miss. (cache.clear() would also wipe
+        # the generation itself and measure something else.) The bypass cookie keeps the response
+        # out of the page cache; CPU time is this process's only (not PostgreSQL's or Redis's).
+        from config.cache import invalidate_all_pages
+
+        url, runs = rest[0], int(rest[1])
+        client = Client(HTTP_HOST=HOST)
+        client.cookies["bench"] = "uncached"
+        client.get(url)  # imports, URL resolving, template loading: once per process, not per page
+        cpu, wall = [], []
+        for _ in range(runs):
+            invalidate_all_pages(reason="bench: rendered from scratch")
+            cpu_start, wall_start = time.process_time(), time.perf_counter()
+            response = client.get(url)
+            cpu.append((time.process_time() - cpu_start) * 1000)
+            wall.append((time.perf_counter() - wall_start) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: {response.status_code}")
+        invalidate_all_pages(reason="bench: rendered from scratch")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        cpu.sort()
+        wall.sort()
+        print(
+            json.dumps(
+                {
+                    "cpu_p50": statistics.median(cpu),
+                    "wall_p50": statistics.median(wall),
+                    "wall_p99": wall[min(len(wall) - 1, round(0.99 * (len(wall) - 1)))],
+                    "wall_mean": statistics.mean(wall),
+                    "runs": runs,
+                    "queries": len(queries),
+                }
+            )
+        )
 
 
 # --- Processes ---------------------------------------------------------------------------------
@@ -245,7 +290,7 @@ class FloorServer:
             self.kind = "nginx"
             conf = OUT / "nginx.conf"
             conf.write_text(
-                f"""worker_processes 2;
+                f"""worker_processes {NGINX_WORKERS};
 daemon off;
 pid {OUT}/nginx.pid;
 error_log {OUT}/nginx-error.log;
@@ -273,11 +318,45 @@ http {{
         )
         wait_for(self.url, seconds=20)
 
+    def workers(self):
+        return children(self.process.pid) if self.kind == "nginx" else []
+
     def stop(self):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+
+
+class FrontCacheServer:
+    """nginx configured from docs/deployment.md's own config block in front of the bench's gunicorn.
+
+    Plain http (like the floor), the docs' proxy_cache settings unchanged; the purge module is loaded
+    and its server configured when installed (the measurement does not purge).
+    """
+
+    def __init__(self, app_port):
+        from tests.production.nginx import PURGE_MODULE, Nginx, front_cache_config
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.purge = PURGE_MODULE.exists()
+        workdir = OUT / "front-cache"
+        shutil.rmtree(workdir, ignore_errors=True)
+        config = front_cache_config(
+            workdir,
+            app_port=app_port,
+            port=self.port,
+            purge_port=free_port() if self.purge else None,
+            worker_processes=NGINX_WORKERS,
+        )
+        self.nginx = Nginx(workdir, config).wait_until_listening(self.port)
+
+    def workers(self):
+        return children(self.nginx.process.pid)
+
+    def stop(self):
+        self.nginx.stop()
 
 
 # --- Measuring ---------------------------------------------------------------------------------
@@ -319,11 +398,20 @@ def wrk(url, headers=(), seconds=WRK_SECONDS, connections=8):
 def measure(server, url, headers=()):
     # Warm-up: every worker compiles its templates and opens its connections on first use.
     wrk(url, headers, seconds=3)
-    before = cpu_seconds(server.workers())
+    workers = server.workers()
+    before = cpu_seconds(workers)
     result = wrk(url, headers)
-    result["cpu_ms"] = (cpu_seconds(server.workers()) - before) * 1000 / max(result["requests"], 1)
-    result["memory_mb"] = peak_memory_mb(server.workers())
+    # Without worker processes to look at (Python's http.server as the floor) there is no CPU figure.
+    result["cpu_ms"] = (cpu_seconds(workers) - before) * 1000 / max(result["requests"], 1) if workers else None
+    result["memory_mb"] = peak_memory_mb(workers) if workers else None
     return result
+
+
+def front_cache_status(front, path):
+    request = urllib.request.Request(front.url + path, headers={"Host": HOST})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        response.read()
+        return response.headers.get("X-Front-Cache")
 
 
 def send_comments(server, post_url, count=30):
@@ -431,6 +519,11 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def fmt_cpu(value):
+    # nginx needs a few hundredths of a millisecond per request: one decimal would show 0.0.
+    return fmt(value, 3 if value is not None and value < 0.1 else 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="posts 10 and 1,000 only (skips 10,000)")
@@ -445,12 +538,17 @@ def main():
     comment_sizes = [0, 100, 1000]
     post_sizes = [10, 1000] if options.quick else [10, 1000, 10000]
 
+    # tests/production/nginx.py renders nginx's config from docs/deployment.md.
+    sys.path.insert(0, str(BASE_DIR))
+    from tests.production.nginx import PURGE_MODULE, nginx_binary
+
+    front_purge = PURGE_MODULE.exists()
     print("Preparing the database (migrate, demo content, collectstatic) …", flush=True)
     prepare_database()
     urls = django_command("urls")
     rows = []
     server = Gunicorn(workers)
-    floor = None
+    floor = front = None
     try:
         for size in comment_sizes:
             print(f"Post page with {size} comments …", flush=True)
@@ -465,7 +563,43 @@ def main():
                 html_request = urllib.request.Request(server.url + urls["post"], headers={"Host": HOST})
                 with urllib.request.urlopen(html_request, timeout=30) as response:  # noqa: S310
                     floor = FloorServer(response.read())
-                rows.append((f"Floor: the same HTML as a file ({floor.kind})", wrk(floor.url), None))
+                rows.append((f"Floor: the same HTML as a file ({floor.kind})", measure(floor, floor.url), None))
+                if nginx_binary():
+                    print("Behind nginx's front cache …", flush=True)
+                    front = FrontCacheServer(server.port)
+                    front_cache_status(front, urls["post"])
+                    status = front_cache_status(front, urls["post"])
+                    if status != "HIT":
+                        raise RuntimeError(
+                            f"nginx's front cache does not serve the post page (X-Front-Cache: {status})"
+                        )
+                    # The app is not reached at all: no SQL query.
+                    rows.append(
+                        (
+                            f"Post page, {size} comments, behind nginx's front cache",
+                            measure(front, front.url + urls["post"]),
+                            0,
+                        )
+                    )
+                    front.stop()
+                    front = None
+                print("Rendered from scratch …", flush=True)
+                scratch = django_command("scratch", urls["post"], str(SCRATCH_RUNS))
+                rows.append(
+                    (
+                        f"Post page, {size} comments, rendered from scratch (every cache empty)",
+                        {
+                            "rps": 1000 / scratch["wall_mean"],
+                            "p50": scratch["wall_p50"],
+                            "p99": scratch["wall_p99"],
+                            "requests": scratch["runs"],
+                            "errors": 0,
+                            "cpu_ms": scratch["cpu_p50"],
+                            "memory_mb": None,
+                        },
+                        scratch["queries"],
+                    )
+                )
                 print("PDF …", flush=True)
                 rows.append(("PDF, cold (caches emptied)", pdf_cold(server, urls["pdf"]), None))
                 queries = django_command("queries", json.dumps([["pdf", urls["pdf"], True]]))
@@ -482,6 +616,8 @@ def main():
         server.stop()
         if floor is not None:
             floor.stop()
+        if front is not None:
+            front.stop()
 
     floor_rps = next(result["rps"] for name, result, _ in rows if name.startswith("Floor"))
     lines = [
@@ -498,7 +634,7 @@ def main():
             continue
         lines.append(
             f"| {name}{errors} | {fmt(result['rps'])} | {fmt(result['p50'])} | {fmt(result['p99'])} | "
-            f"{fmt(result.get('cpu_ms'))} | {'–' if queries is None else queries} | "
+            f"{fmt_cpu(result.get('cpu_ms'))} | {'–' if queries is None else queries} | "
             f"{fmt(result.get('memory_mb'), 0) if result.get('memory_mb') else '–'} | "
             f"{result['rps'] / floor_rps:.4f} × |"
         )
@@ -514,9 +650,15 @@ production settings) on PostgreSQL and Redis, load from `wrk -t2 -c8 -d{WRK_SECO
 "Uncached" requests carry a cookie, which makes the full-page cache step aside (a rendered page);
 "cached" ones are anonymous (served from Redis). SQL queries per request come from the same URL
 through Django's test client; server CPU is the workers' user+system time over the run divided by
-the requests; peak worker memory is the largest VmHWM of a worker. Sending a comment: {30} sequential
-posts through the real form (wrk cannot fill in forms), each from its own address. Floor: the post
-page's HTML (100 comments) served as a static file by {floor.kind if floor else "–"}.
+the requests (for the floor and the front cache: nginx's workers); peak worker memory is the largest
+VmHWM of a worker. Sending a comment: {30} sequential posts through the real form (wrk cannot fill in
+forms), each from its own address. Floor: the post page's HTML (100 comments) served as a static file
+by {floor.kind if floor else "–"} ({NGINX_WORKERS} workers). Front cache: nginx with docs/deployment.md's
+config ({NGINX_WORKERS} workers, plain http, purge module {"loaded" if front_purge else "not installed"}) in
+front of the same gunicorn, warmed (every request a `HIT`). Rendered from scratch: {SCRATCH_RUNS}
+sequential requests through Django's test client in one process, each after a new page-cache
+generation (page and fragments miss) and with the bypass cookie; latency is wall time, server CPU
+the median `time.process_time()` of that process (PostgreSQL's and Redis's CPU not included).
 
 Machine: {os.cpu_count()} CPU(s), {cpu}; Python {platform.python_version()}; PostgreSQL and Redis
 local; load average at start {" ".join(f"{value:.2f}" for value in load_before)} (a machine shared with
