@@ -256,7 +256,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
             "categories": Category.objects.filter(posts__in=BlogPostPage.objects.child_of(self).live().public())
             .annotate(post_count=Count("posts", distinct=True))
             .order_by("name"),
-            "months": self.archive_months(),
+            # Lazy: only evaluated when the sidebar is not taken from the shared fragment cache.
+            "months": SimpleLazyObject(self.archive_months),
             **extra,
         }
         if feeds:

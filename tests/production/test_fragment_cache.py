@@ -233,3 +233,15 @@ def test_a_page_asks_the_cache_for_the_generation_once(post, monkeypatch):
     response = Client().get(post.url)
     assert response["X-Cache"] == "MISS"
     assert len(calls) == 1
+
+
+def test_the_archive_sidebar_counts_a_new_post_at_once(post, blog_index, category, django_assert_max_num_queries):
+    rendered_client().get(blog_index.url)
+    # Warm: the sidebar's category and month counts come from the cache.
+    with django_assert_max_num_queries(30) as queries:
+        html = rendered_client().get(blog_index.url).content.decode()
+    assert "DATE_TRUNC" not in " ".join(q["sql"] for q in queries.captured_queries).upper()
+    assert f"{category.name}</a> <span class=\"archive-sidebar__count\">(1)</span>" in html
+    BlogPostPageFactory(parent=blog_index, title="Noch ein Beitrag", slug="noch-einer", categories=[category])
+    html = rendered_client().get(blog_index.url).content.decode()
+    assert f"{category.name}</a> <span class=\"archive-sidebar__count\">(2)</span>" in html
