@@ -241,7 +241,7 @@ def test_the_archive_sidebar_counts_a_new_post_at_once(post, blog_index, categor
     with django_assert_max_num_queries(30) as queries:
         html = rendered_client().get(blog_index.url).content.decode()
     assert "DATE_TRUNC" not in " ".join(q["sql"] for q in queries.captured_queries).upper()
-    assert f"{category.name}</a> <span class=\"archive-sidebar__count\">(1)</span>" in html
+    assert f'{category.name}</a> <span class="archive-sidebar__count">(1)</span>' in html
     BlogPostPageFactory(parent=blog_index, title="Noch ein Beitrag", slug="noch-einer", categories=[category])
     html = rendered_client().get(blog_index.url).content.decode()
-    assert f"{category.name}</a> <span class=\"archive-sidebar__count\">(2)</span>" in html
+    assert f'{category.name}</a> <span class="archive-sidebar__count">(2)</span>' in html
