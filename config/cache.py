@@ -167,6 +167,84 @@ class PageCacheMiddleware:
         return response
 
 
+# --- Route cache ------------------------------------------------------------------------------
+
+ROUTE_URL_NAME = "wagtail_serve"
+
+
+def _path_components(request):
+    return [component for component in request.path.split("/") if component]
+
+
+def _route_key(request, generation):
+    digest = hashlib.sha256(f"{request.get_host()}|{request.path}".encode()).hexdigest()
+    return f"route:{generation}:{digest}"
+
+
+class RouteCacheMiddleware:
+    """Remember which page answers a URL, so a rendered page skips most of Wagtail's routing.
+
+    Wagtail finds a page by walking the tree from the site's root: for /beitraege/<slug>/ that is six
+    queries (each level's child by slug, then its specific row). After a page has been served, this
+    stores the page's id, type and how many path components it consumed, under a key that holds the
+    page-cache generation, so any publish, move, unpublish, delete or site change forgets it. The next
+    request for that URL loads the page with one query and lets the page route the rest itself (a
+    RoutablePage's sub-routes need no query), and hands the result to Wagtail through
+    `request._wagtail_route_for_request`, which `Page.route_for_request` reads. Wagtail's serve view
+    then runs as always, privacy checks and hooks included. Anything unexpected falls back to
+    Wagtail's own routing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        if request.method in ("GET", "HEAD") and fragment_cache_seconds():
+            generation = generation_for(request)
+            if generation is not None:
+                key = _route_key(request, generation)
+                self._use_cached_route(request, cache.get(key))
+        response = self.get_response(request)
+        if key is not None and response.status_code == 200 and not hasattr(request, "_route_from_cache"):
+            self._remember_route(request, key)
+        return response
+
+    @staticmethod
+    def _use_cached_route(request, entry):
+        if not entry:
+            return
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+
+        content_type_id, page_id, consumed = entry
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model._default_manager.filter(pk=page_id).first() if model is not None else None
+        if page is None:
+            return
+        try:
+            request._wagtail_route_for_request = page.route(request, _path_components(request)[consumed:])
+        except Http404:
+            return
+        request._route_from_cache = True
+
+    @staticmethod
+    def _remember_route(request, key):
+        match = getattr(request, "resolver_match", None)
+        route = getattr(request, "_wagtail_route_for_request", None)
+        site = getattr(request, "_wagtail_site", None)
+        if match is None or match.url_name != ROUTE_URL_NAME or route is None or site is None:
+            return
+        page = route.page
+        root_path = site.root_page.url_path
+        if not page.url_path.startswith(root_path):
+            return  # an alias or a page of another site: leave it to Wagtail
+        page_components = [component for component in page.url_path[len(root_path) :].split("/") if component]
+        if _path_components(request)[: len(page_components)] != page_components:
+            return
+        cache.set(key, (page.content_type_id, page.pk, len(page_components)), timeout=fragment_cache_seconds())
+
+
 # --- Invalidation -----------------------------------------------------------------------------
 
 # Models whose changes show on pages without a page being published: snippets, settings, media,
