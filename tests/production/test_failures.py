@@ -54,6 +54,46 @@ def test_database_outage_gives_a_german_503_keeps_the_comment_text_and_recovers_
         proxy.stop()
 
 
+def test_database_outage_with_redis_up_serves_cached_pages_and_a_german_503_for_the_rest(
+    transactional_db, post, settings
+):
+    """With Redis up, anonymous readers keep getting cached pages; a page that must be rendered
+    (here: a reader with a cookie, whose page's route and fragments are in Redis) gets the 503 page,
+    not an error from the route cache, and the site recovers by itself."""
+    import redis
+
+    skip_unless_postgresql()
+    live_redis = "redis://127.0.0.1:6379/10"
+    redis.Redis.from_url(live_redis).flushdb()
+    reader = {"bench": "rendered"}  # any cookie but csrftoken: rendered, never from the page cache
+    proxy = TcpProxy(target_port=int(settings.DATABASES["default"].get("PORT") or 5432)).start()
+    try:
+        env = {
+            "DATABASE_URL": session_database_url(port=proxy.port),
+            "DATABASE_CONNECT_TIMEOUT": "2",
+            "REDIS_URL": live_redis,
+        }
+        with app_server(env) as server:
+            for _ in range(2):  # fills the page cache, the route cache and the fragments
+                assert request(server.url + post.url).status == 200
+                assert request(server.url + post.url, cookies=reader).status == 200
+
+            proxy.cut()
+            cached = request(server.url + post.url)
+            assert cached.status == 200
+            assert cached.headers["X-Cache"] == "HIT"
+            rendered = request(server.url + post.url, cookies=reader)
+            assert rendered.status == 503
+            assert "Die Seite ist gerade nicht erreichbar" in rendered.text
+            assert "Traceback" not in rendered.text
+
+            proxy.restore()
+            assert request(server.url + post.url, cookies=reader).status == 200
+    finally:
+        proxy.stop()
+        redis.Redis.from_url(live_redis).flushdb()
+
+
 def test_pages_render_and_comments_post_while_redis_is_down(transactional_db, post, settings):
     skip_unless_postgresql()
     env = {"DATABASE_URL": session_database_url(), "REDIS_URL": DEAD_REDIS}
