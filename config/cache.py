@@ -187,7 +187,8 @@ class RouteCacheMiddleware:
     Wagtail finds a page by walking the tree from the site's root: for /beitraege/<slug>/ that is six
     queries (each level's child by slug, then its specific row). After a page has been served, this
     stores the page's id, type and how many path components it consumed, under a key that holds the
-    page-cache generation, so any publish, move, unpublish, delete or site change forgets it. The next
+    page-cache generation, so any publish, move, unpublish, delete or site change forgets it, together
+    with the site that answered (so the site lookup is spared as well). The next
     request for that URL loads the page with one query and lets the page route the rest itself (a
     RoutablePage's sub-routes need no query), and hands the result to Wagtail through
     `request._wagtail_route_for_request`, which `Page.route_for_request` reads. Wagtail's serve view
@@ -217,14 +218,18 @@ class RouteCacheMiddleware:
         from django.contrib.contenttypes.models import ContentType
         from django.http import Http404
 
-        content_type_id, page_id, consumed = entry
+        content_type_id, page_id, consumed, site = entry
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         page = model._default_manager.filter(pk=page_id).first() if model is not None else None
         if page is None:
             return
+        # The site that answered this host before (a fresh copy from the cache, with its root page):
+        # spares the site lookup Wagtail's settings and URL helpers would otherwise query for.
+        request._wagtail_site = site
         try:
             request._wagtail_route_for_request = page.route(request, _path_components(request)[consumed:])
         except Http404:
+            del request._wagtail_site
             return
         request._route_from_cache = True
 
@@ -242,7 +247,8 @@ class RouteCacheMiddleware:
         page_components = [component for component in page.url_path[len(root_path) :].split("/") if component]
         if _path_components(request)[: len(page_components)] != page_components:
             return
-        cache.set(key, (page.content_type_id, page.pk, len(page_components)), timeout=fragment_cache_seconds())
+        entry = (page.content_type_id, page.pk, len(page_components), site)
+        cache.set(key, entry, timeout=fragment_cache_seconds())
 
 
 # --- Invalidation -----------------------------------------------------------------------------

@@ -117,3 +117,18 @@ def test_off_without_a_shared_cache(post, settings):
     rendered_client().get(post.url)
     rendered_client().get(post.url)
     assert not [key for key in cache._cache if ":route:" in key]
+
+
+def test_each_host_keeps_its_own_site_when_the_route_is_remembered(post, home_page):
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    second_site = Site.objects.create(hostname="zweite.example", port=80, root_page=home_page, site_name="Zweite")
+    SiteSettings.objects.update_or_create(site=second_site, defaults={"site_name": "Die zweite Seite"})
+    for _ in range(2):  # the second round takes route and site from the cache
+        first = rendered_client().get(post.url).content.decode()
+        second = rendered_client().get(post.url, HTTP_HOST="zweite.example").content.decode()
+        # The <title> uses the site's settings outside any shared fragment.
+        assert "– Die zweite Seite</title>" in second
+        assert "Die zweite Seite" not in first
