@@ -746,7 +746,9 @@ the median `time.process_time()` of that process (PostgreSQL's and Redis's CPU n
 Machine: {os.cpu_count()} CPU(s), {cpu}; Python {platform.python_version()}; PostgreSQL and Redis
 local; load average at start {" ".join(f"{value:.2f}" for value in load_before)} (a machine shared with
 other work, so absolute numbers are noisy); CPU speed: a pure-Python loop of 10 million additions
-took {speed_before:.2f} s before and {speed_after:.2f} s after the run. Measured {started:%Y-%m-%d %H:%M} UTC{" (--quick: 10,000 posts skipped)" if options.quick else ""}.
+took {speed_before:.2f} s before and {speed_after:.2f} s after the run (a rough guide only: on this
+virtual machine the same code's CPU figures varied by up to 1.6 × between runs an hour apart, which
+the loop did not always show). Measured {started:%Y-%m-%d %H:%M} UTC{" (--quick: 10,000 posts skipped)" if options.quick else ""}.
 
 {table}
 
