@@ -266,7 +266,9 @@ def write_section(section):
     """Replace the "## PDF" section of RESULTS.md (other sections belong to other benchmarks)."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     pattern = re.compile(r"^## PDF\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    section = section.rstrip() + "\n\n"  # one blank line before the next section
     text = pattern.sub(lambda _match: section, text) if pattern.search(text) else f"{text.rstrip()}\n\n{section}"
+    text = text.rstrip() + "\n"
     RESULTS.write_text(text, encoding="utf-8")
 
 
