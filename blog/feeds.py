@@ -51,7 +51,7 @@ class PostsFeed(Feed):
     def items(self, category):
         posts = self.blog_index.posts()
         if category is not None:
-            posts = posts.filter(categories=category)
+            posts = self.blog_index.posts_in_category(category)
         return posts[:FEED_ITEMS]
 
     def item_title(self, post):

@@ -86,8 +86,18 @@ class Category(index.Indexed, models.Model):
     name = models.CharField(_("Name"), max_length=255)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=255, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    # WordPress nests categories ("Region" → "Vulkaneifel"); as there, a category's archive and feed
+    # also list the posts of the categories below it.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("Übergeordnete Kategorie"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("slug")]
 
     class Meta:
@@ -97,6 +107,32 @@ class Category(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk and self.parent_id in self.with_descendant_ids():
+            raise ValidationError(
+                {"parent": _("Eine Kategorie kann nicht unter sich selbst oder einer ihrer Unterkategorien stehen.")}
+            )
+
+    def with_descendant_ids(self):
+        """This category's id and those of every category below it (one query for the whole tree)."""
+        children_of = {}
+        for pk, parent_id in Category.objects.exclude(parent=None).values_list("pk", "parent_id"):
+            children_of.setdefault(parent_id, []).append(pk)
+        found, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = [child for pk in frontier for child in children_of.get(pk, []) if child not in found]
+            found.update(frontier)
+        return found
+
+    def ancestors(self):
+        """The categories above this one, nearest first (a broken cycle in the data ends the walk)."""
+        found, current = [], self.parent
+        while current is not None and current.pk != self.pk and current not in found:
+            found.append(current)
+            current = current.parent
+        return found
 
 
 class BlogIndexPage(RoutablePageMixin, Page):
@@ -131,7 +167,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         category = get_object_or_404(Category, slug=slug)
         return self.render_listing(
             request,
-            self.posts().filter(categories=category),
+            self.posts_in_category(category),
             archive_title=_("Kategorie: %(name)s") % {"name": category.name},
             archive_description=category.description,
             route=("category", [slug]),
@@ -230,6 +266,11 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def posts(self):
         """The live posts of this index, newest first, ready for a listing."""
         return with_listing_data(BlogPostPage.objects.child_of(self))
+
+    def posts_in_category(self, category):
+        """The posts of a category and of the categories below it, each post once."""
+        in_tree = BlogPostPage.objects.filter(categories__in=category.with_descendant_ids()).values("pk")
+        return self.posts().filter(pk__in=in_tree)
 
     def paginate(self, request, queryset):
         paginator = Paginator(queryset, POSTS_PER_PAGE)

@@ -23,7 +23,7 @@ class CategoryViewSet(SnippetViewSet):
     model = Category
     icon = "tag"
     menu_label = _("Kategorien")
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "parent"]
     search_fields = ["name", "slug", "description"]
     search_backend_name = None
     ordering = ["name"]

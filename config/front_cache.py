@@ -3,8 +3,8 @@
 Wagtail's `wagtail.contrib.frontend_cache` purges a page's own URL when it is published or
 unpublished. A post also shows on other pages, which the front cache would otherwise keep for
 `proxy_cache_valid`: the home page, the blog index and its feeds, the first page of the archives of
-its categories (and their feeds) and authors, the year and month archives of its date, the sitemap,
-and its own PDF (`pdf/`). The categories, authors and date of the revision published before count
+its categories, their parent categories (and their feeds) and its authors, the year and month
+archives of its date, the sitemap, and its own PDF (`pdf/`). The categories, authors and date of the revision published before count
 too, so a post taken out of a category leaves that archive at once.
 
 Only active when a front cache is configured (`WAGTAILFRONTENDCACHE`, set by the production settings
@@ -68,6 +68,9 @@ def post_related_urls(post, revision=None):
     previous = _previous_revision_content(post, revision)
     category_ids = set(Category.objects.filter(posts__pk=post.pk).values_list("pk", flat=True))
     category_ids |= {pk for pk in previous.get("categories") or [] if isinstance(pk, int)}
+    # A category's archive lists the posts of the categories below it too (Category.parent).
+    for category in Category.objects.filter(pk__in=category_ids).select_related("parent"):
+        category_ids |= {ancestor.pk for ancestor in category.ancestors()}
     for slug in Category.objects.filter(pk__in=category_ids).values_list("slug", flat=True):
         urls |= {route("category", slug), route("category_feed", slug), route("category_atom_feed", slug)}
 

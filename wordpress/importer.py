@@ -218,6 +218,7 @@ class WordPressImporter:
         self.authors_by_login = {}
         self.categories_by_slug = {}  # WordPress nicename → Category
         self.category_paths = {}  # WordPress nicename → its /category/… path segments
+        self.categories_waiting_for_parent = {}  # parent nicename → categories imported before it
         self.images = {}  # image key → Image or None, for this run
         self.blog_index = None
         self.post_content_type = None
@@ -367,6 +368,9 @@ class WordPressImporter:
         if mapping and category is None:
             self.report.skip(Kind.CATEGORY, "in Wagtail gelöscht")
             return
+        # The parent is written for categories the import creates or whose WordPress data changed;
+        # an editor's change in Wagtail to an unchanged category is kept.
+        write_parent = False
         if category is None:
             slug = make_slug(data.slug) or make_slug(data.name) or f"kategorie-{key}"
             category = Category.objects.filter(slug=slug).first()
@@ -378,6 +382,7 @@ class WordPressImporter:
                     name=(data.name or data.slug)[:255], slug=slug, description=data.description
                 )
                 self.report.count(Kind.CATEGORY, "created")
+                write_parent = True
             mapping = ImportedObject(kind=Kind.CATEGORY, wp_id=key, content_type=self.content_type(Category))
             mapping.object_id = category.pk
         elif mapping.extra.get("hash") == digest:
@@ -386,7 +391,16 @@ class WordPressImporter:
             category.name, category.description = (data.name or data.slug)[:255], data.description
             category.save(update_fields=["name", "description"])
             self.report.count(Kind.CATEGORY, "updated")
+            write_parent = True
         parent = self.categories_by_slug.get(data.parent_slug)
+        if write_parent:
+            if parent is not None or not data.parent_slug:
+                self.set_category_parent(category, parent)
+            else:
+                # WordPress lists parents first, but a hand-made export may not: set it once the parent comes.
+                self.categories_waiting_for_parent.setdefault(data.parent_slug, []).append(category)
+        for child in self.categories_waiting_for_parent.pop(data.slug, []):
+            self.set_category_parent(child, category)
         extra = {
             "hash": digest,
             "wp_slug": data.slug,
@@ -406,6 +420,14 @@ class WordPressImporter:
         if data.wp_id:
             self.ensure_redirect(f"/?cat={data.wp_id}", self.blog_index, route)
         return category
+
+    @staticmethod
+    def set_category_parent(category, parent):
+        if parent is not None and parent.pk in category.with_descendant_ids():
+            return  # a cycle in the export (a category below itself): left without a parent
+        if category.parent_id != (parent.pk if parent else None):
+            category.parent = parent
+            category.save(update_fields=["parent"])
 
     def category_for_item(self, slug, name):
         """A post may name a category the export's category list lacks: it is created then."""

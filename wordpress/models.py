@@ -10,8 +10,8 @@ class ImportedObject(models.Model):
     """One WordPress object (author, category, post, comment, attachment) and what it became here.
 
     `extra` keeps what only the import needs: the content hash that tells an unchanged item from a
-    changed one, the WordPress login of an author (for the /author/<login>/ redirect), the parent of a
-    category (our Category has no parent), the revision the import last saved.
+    changed one, the WordPress login of an author (for the /author/<login>/ redirect), the WordPress
+    parent of a category, the revision the import last saved.
     """
 
     class Kind(models.TextChoices):

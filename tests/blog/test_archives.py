@@ -154,3 +154,72 @@ def test_search_keeps_the_query_and_works_without_one(client, post):
     assert html.select_one("#search-page-query")["value"] == "<b>Eifel</b>"
     assert b"<b>Eifel</b>" not in response.content
     assert client.get("/beitraege/suche/").status_code == 200
+
+
+def test_a_parent_categorys_archive_and_feed_list_the_posts_of_its_subcategories_once(
+    client, make_post, category, other_category
+):
+    from blog.factories import CategoryFactory
+
+    region = CategoryFactory(name="Region", slug="region")
+    category.parent = region
+    category.save()
+    other_category.parent = category  # Region → Wirtschaft → Kultur
+    other_category.save()
+    make_post(title="Direkt in der Region", date="2015-09-20", categories=[region])
+    make_post(title="In der Unterkategorie", date="2015-09-10", categories=[category])
+    make_post(title="Zwei Ebenen tiefer und doppelt", date="2015-09-05", categories=[other_category, region])
+    make_post(title="Anderswo", date="2015-09-01")
+
+    assert listed_titles(client.get("/beitraege/kategorie/region/")) == [
+        "Direkt in der Region",
+        "In der Unterkategorie",
+        "Zwei Ebenen tiefer und doppelt",
+    ]
+    assert listed_titles(client.get("/beitraege/kategorie/wirtschaft/")) == [
+        "In der Unterkategorie",
+        "Zwei Ebenen tiefer und doppelt",
+    ]
+    feed = client.get("/beitraege/kategorie/region/feed/").content.decode()
+    assert feed.count("<item>") == 3
+    assert "Anderswo" not in feed
+
+
+def test_a_category_cannot_be_put_below_itself_or_its_subcategories(category, other_category):
+    from django.core.exceptions import ValidationError
+
+    other_category.parent = category
+    other_category.save()
+    category.parent = other_category
+    with pytest.raises(ValidationError) as error:
+        category.full_clean()
+    assert "unter sich selbst" in str(error.value)
+    category.parent = category
+    with pytest.raises(ValidationError):
+        category.full_clean()
+
+
+def test_the_admin_offers_the_parent_and_refuses_a_cycle_in_german(admin_client, category, other_category):
+    from django.urls import reverse
+
+    other_category.parent = category
+    other_category.save()
+    url = reverse("wagtailsnippets_blog_category:edit", args=[category.pk])
+    assert 'name="parent"' in admin_client.get(url).content.decode()
+    data = {"name": category.name, "slug": category.slug, "description": "", "parent": other_category.pk}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "Eine Kategorie kann nicht unter sich selbst" in response.content.decode()
+    category.refresh_from_db()
+    assert category.parent is None
+    # A valid parent is saved.
+    response = admin_client.post(
+        reverse("wagtailsnippets_blog_category:edit", args=[other_category.pk]),
+        {
+            "name": other_category.name,
+            "slug": other_category.slug,
+            "description": "",
+            "parent": "",
+        },
+    )
+    assert response.status_code == 302

@@ -92,3 +92,13 @@ def test_nothing_is_purged_without_a_front_cache(post, settings):
 
 def test_related_urls_of_a_post(post):
     assert post_related_urls(post) == listing_urls(post, ["wirtschaft"], ["klaus-schaefer"])
+
+
+def test_the_archives_of_parent_categories_are_purged_too(post):
+    from blog.factories import CategoryFactory
+
+    region = CategoryFactory(name="Region", slug="region")
+    category = post.categories.get()
+    category.parent = region
+    category.save()
+    assert post_related_urls(post) == listing_urls(post, ["wirtschaft", "region"], ["klaus-schaefer"])

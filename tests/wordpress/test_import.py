@@ -63,6 +63,8 @@ def test_categories_keep_name_description_and_the_wordpress_parent(imported):
     vulkaneifel = Category.objects.get(slug="vulkaneifel")
     assert vulkaneifel.description == "Maare – Kraterseen"
     assert ImportedObject.objects.get(kind="category", wp_id="4").extra["parent_category_id"] == region.pk
+    assert vulkaneifel.parent == region
+    assert region.parent is None
     # A percent-encoded WordPress slug with an umlaut becomes an ASCII slug the archive URL accepts.
     assert Category.objects.get(slug="oekonomie").name == "Ökonomie"
 
@@ -386,3 +388,63 @@ def test_imported_held_comments_send_no_email_to_the_moderators(
             is_public=False,
         )
     assert [message.to for message in mailoutbox] == [["moderatorin@example.org"]]
+
+
+CATEGORIES_ONLY = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>
+{terms}
+</channel></rss>
+"""
+TERM = (
+    "<wp:category><wp:term_id>{wp_id}</wp:term_id><wp:category_nicename>{slug}</wp:category_nicename>"
+    "<wp:category_parent>{parent}</wp:category_parent><wp:cat_name>{name}</wp:cat_name></wp:category>"
+)
+
+
+def categories_export(tmp_path, *terms, name="kategorien.xml"):
+    path = tmp_path / name
+    body = "\n".join(TERM.format(wp_id=i, slug=slug, parent=parent, name=title) for i, slug, parent, title in terms)
+    path.write_text(CATEGORIES_ONLY.format(terms=body), encoding="utf-8")
+    return path
+
+
+def test_a_child_listed_before_its_parent_gets_the_parent_once_it_comes(run_import, tmp_path):
+    run_import(
+        categories_export(tmp_path, (11, "daun", "vulkaneifel", "Daun"), (10, "vulkaneifel", "", "Vulkaneifel")),
+        media=False,
+    )
+    assert Category.objects.get(slug="daun").parent == Category.objects.get(slug="vulkaneifel")
+
+
+def test_a_cycle_in_the_export_leaves_the_category_without_parent_and_the_import_goes_on(run_import, tmp_path):
+    output = run_import(
+        categories_export(tmp_path, (20, "a", "b", "A"), (21, "b", "a", "B"), (22, "c", "", "C")), media=False
+    )
+    a, b = Category.objects.get(slug="a"), Category.objects.get(slug="b")
+    assert not (a.parent == b and b.parent == a)
+    assert Category.objects.filter(slug="c").exists()
+    assert "Traceback" not in output
+
+
+def test_a_parent_an_editor_changed_survives_a_rerun_with_unchanged_data(run_import, tmp_path):
+    export = categories_export(tmp_path, (30, "eifel", "", "Eifel"), (31, "maare", "eifel", "Maare"))
+    run_import(export, media=False)
+    maare = Category.objects.get(slug="maare")
+    maare.parent = None
+    maare.save()
+    run_import(export, media=False)
+    maare.refresh_from_db()
+    assert maare.parent is None
+    # A changed parent in WordPress is taken over.
+    run_import(
+        categories_export(
+            tmp_path,
+            (30, "eifel", "", "Eifel"),
+            (32, "natur", "", "Natur"),
+            (31, "maare", "natur", "Maare"),
+            name="b.xml",
+        ),
+        media=False,
+    )
+    maare.refresh_from_db()
+    assert maare.parent == Category.objects.get(slug="natur")
