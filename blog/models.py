@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -278,6 +278,36 @@ class BlogIndexPage(RoutablePageMixin, Page):
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
         except (EmptyPage, PageNotAnInteger) as error:
             raise Http404(_("Diese Seite gibt es nicht.")) from error
+
+    def get_sitemap_urls(self, request=None):
+        """The index, and the archive of every category and author with live posts (their first
+        page), each dated by its newest post: Wagtail's sitemap lists pages, not a page's routes."""
+        urls = super().get_sitemap_urls(request)
+        live = BlogPostPage.objects.child_of(self).live().public()
+        newest_in_category = dict(
+            Category.objects.filter(posts__in=live)
+            .annotate(newest=Max("posts__last_published_at"))
+            .values_list("pk", "newest")
+        )
+        categories = {category.pk: category for category in Category.objects.select_related("parent")}
+        for pk, newest in list(newest_in_category.items()):
+            # A parent's archive lists its subcategories' posts too.
+            for ancestor in categories[pk].ancestors():
+                dates = [date for date in (newest_in_category.get(ancestor.pk), newest) if date is not None]
+                newest_in_category[ancestor.pk] = max(dates) if dates else None
+        for pk, newest in sorted(newest_in_category.items(), key=lambda item: categories[item[0]].slug):
+            url = self.full_url_for("category", [categories[pk].slug], request)
+            urls.append({"location": url, "lastmod": newest})
+        newest_by_author = dict(
+            BlogPostAuthor.objects.filter(page__in=live)
+            .values("author_id")
+            .annotate(newest=Max("page__last_published_at"))
+            .values_list("author_id", "newest")
+        )
+        for author in Author.objects.filter(pk__in=newest_by_author).order_by("slug"):
+            url = self.full_url_for("author", [author.slug], request)
+            urls.append({"location": url, "lastmod": newest_by_author[author.pk]})
+        return urls
 
     def full_url_for(self, route_name, args=None, request=None):
         return self.get_full_url(request) + self.reverse_subpage(route_name, args=args)

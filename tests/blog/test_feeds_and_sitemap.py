@@ -101,3 +101,26 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_lists_the_archives_of_categories_and_authors_with_live_posts(
+    client, feed_posts, draft, django_assert_max_num_queries
+):
+    from blog.factories import AuthorFactory, CategoryFactory
+    from blog.models import Category
+
+    empty = CategoryFactory(name="Leer", slug="leer")
+    region = CategoryFactory(name="Region", slug="region")
+    Category.objects.filter(slug="wirtschaft").update(parent=region)
+    AuthorFactory(name="Ohne Beiträge", slug="ohne-beitraege")
+    with django_assert_max_num_queries(20):
+        response = client.get("/sitemap.xml")
+    locations = [loc.get_text() for loc in BeautifulSoup(response.content, "html.parser").select("urlset > url > loc")]
+    assert "http://testserver/beitraege/kategorie/wirtschaft/" in locations
+    assert "http://testserver/beitraege/kategorie/kultur/" in locations
+    # A parent's archive lists its subcategories' posts, so it is worth crawling too.
+    assert "http://testserver/beitraege/kategorie/region/" in locations
+    assert f"http://testserver/beitraege/kategorie/{empty.slug}/" not in locations
+    assert any("/beitraege/autor/" in location for location in locations)
+    assert "http://testserver/beitraege/autor/ohne-beitraege/" not in locations
+    assert len(locations) == len(set(locations))
