@@ -324,9 +324,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
             "posts": posts_page,
             "archive_title": archive_title,
             "canonical_url": canonical_url,
-            "categories": Category.objects.filter(posts__in=BlogPostPage.objects.child_of(self).live().public())
-            .annotate(post_count=Count("posts", distinct=True))
-            .order_by("name"),
+            # Lazy: only evaluated when the sidebar is not taken from the shared fragment cache.
+            "categories": SimpleLazyObject(self.archive_categories),
             # Lazy: only evaluated when the sidebar is not taken from the shared fragment cache.
             "months": SimpleLazyObject(self.archive_months),
             **extra,
@@ -334,6 +333,34 @@ class BlogIndexPage(RoutablePageMixin, Page):
         if feeds:
             context["category_feed_url"], context["category_atom_feed_url"] = feeds
         return self.render(request, context_overrides=context)
+
+    def archive_categories(self):
+        """The sidebar's category tree: nodes {"category", "post_count", "children"}, by name on each
+        level. A category is listed when its archive has posts, counted as its archive lists them
+        (its own and its subcategories' posts, each once)."""
+        live = BlogPostPage.objects.child_of(self).live().public().values("pk")
+        links = BlogPostPage.categories.through.objects.filter(blogpostpage_id__in=live)
+        posts_by_category = {}
+        for post_id, category_id in links.values_list("blogpostpage_id", "category_id"):
+            posts_by_category.setdefault(category_id, set()).add(post_id)
+        children_of = {}
+        for category in Category.objects.all():  # ordered by name
+            children_of.setdefault(category.parent_id, []).append(category)
+
+        def nodes(parent_id, path):
+            found = []
+            for category in children_of.get(parent_id, []):
+                if category.pk in path:
+                    continue  # a cycle in the data: never loop
+                children = nodes(category.pk, path | {category.pk})
+                posts = set(posts_by_category.get(category.pk, ()))
+                for child in children:
+                    posts |= child["posts"]
+                if posts:
+                    found.append({"category": category, "post_count": len(posts), "posts": posts, "children": children})
+            return found
+
+        return nodes(None, frozenset())
 
     def archive_months(self):
         """(first day of month, number of posts) for every month with posts, newest first."""

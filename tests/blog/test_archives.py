@@ -223,3 +223,28 @@ def test_the_admin_offers_the_parent_and_refuses_a_cycle_in_german(admin_client,
         },
     )
     assert response.status_code == 302
+
+
+def test_the_sidebar_nests_subcategories_and_counts_what_their_archives_list(
+    client, make_post, category, other_category
+):
+    from blog.factories import CategoryFactory
+
+    region = CategoryFactory(name="Region", slug="region")
+    category.parent = region  # Region → Wirtschaft
+    category.save()
+    make_post(title="Region direkt", categories=[region])
+    make_post(title="Wirtschaft und Region", categories=[category, region])
+    make_post(title="Nur Kultur", categories=[other_category])
+
+    html = BeautifulSoup(client.get("/beitraege/").content, "html.parser")
+    section = html.select_one(".archive-sidebar__section")
+    top = [li.a.get_text() for li in section.select(":scope > ul > li")]
+    assert top == ["Kultur", "Region"]
+    region_item = next(li for li in section.select(":scope > ul > li") if li.a.get_text() == "Region")
+    assert region_item.select_one(".archive-sidebar__count").get_text() == "(2)"  # each post once
+    nested = region_item.select("ul > li")
+    assert [li.a.get_text() for li in nested] == ["Wirtschaft"]
+    assert nested[0].select_one(".archive-sidebar__count").get_text() == "(1)"
+    # The count is what the archive lists.
+    assert len(listed_titles(client.get("/beitraege/kategorie/region/"))) == 2
