@@ -35,7 +35,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -133,18 +133,27 @@ def run_django(args):
         wanted = int(rest[0])
         index = BlogIndexPage.objects.get()
         author_id = BlogPostAuthor.objects.filter(page=seed).values_list("author_id", flat=True).first()
-        categories = list(seed.categories.all())
+        # Two categories each, taken in turn from all of them, and dates over ten years: the archive
+        # sidebar's counts and months work on realistic data. (`post.categories.set()` on a page is
+        # only kept when the page is saved again, so the links are written directly.)
+        from blog.models import Category
+
+        categories = list(Category.objects.values_list("pk", flat=True))
+        links = BlogPostPage.categories.through
         existing = BlogPostPage.objects.live().count()
+        first_day = date(2016, 1, 1)
         for number in range(existing, wanted):
             post = index.add_child(
                 instance=BlogPostPage(
                     title=f"Bench-Beitrag {number}",
                     slug=f"bench-beitrag-{number}",
                     intro="Ein Beitrag für die Messung. " * 3,
+                    date=first_day + timedelta(days=number % 3650),
                 )
             )
             BlogPostAuthor.objects.create(page=post, author_id=author_id, sort_order=0)
-            post.categories.set(categories[:2])
+            chosen = {categories[number % len(categories)], categories[(number + 1) % len(categories)]}
+            links.objects.bulk_create([links(blogpostpage_id=post.pk, category_id=pk) for pk in chosen])
         print(json.dumps({"posts": BlogPostPage.objects.live().count()}))
     elif command == "queries":
         # Per URL: "queries" in the state wrk measures (page cache or shared fragments filled by a
