@@ -47,7 +47,6 @@ class CommentSection:
 
     def __init__(self, request, page, form=None, error=""):
         self.page = page
-        self.request = request
         self.error = error
         content_type = ContentType.objects.get_for_model(BlogPostPage)
         self.content_type = content_type
@@ -85,18 +84,17 @@ class CommentSection:
         return sum(1 for comment in self.comments if comment.is_public)
 
     @cached_property
-    def has_held(self):
-        return any(not comment.is_public for comment in self.comments)
-
-    @cached_property
     def tree(self):
         return self._build_tree(self.comments)
 
     def _reply_target_for(self, value):
         """Sets `reply_to` to the comment answered (from ?antwort= or the sent form), if it may be."""
         value = str(value or "")
-        # Only a reply needs the comments loaded: the common page view has none.
-        self.reply_to = self._reply_target(self.comments, value) if value.isdigit() and value != "0" else None
+        self.reply_to = None
+        # Only a reply needs the comments loaded: the common page view loads none.
+        if value.isdigit() and value != "0":
+            pk = int(value)
+            self.reply_to = next((c for c in self.comments if c.pk == pk and self._can_reply(c)), None)
         return self.reply_to
 
     def _build_tree(self, comments):
@@ -114,15 +112,6 @@ class CommentSection:
 
     def _can_reply(self, comment):
         return not self.closed and comment.is_public and comment.level < self.max_level
-
-    def _reply_target(self, comments, value):
-        value = str(value or "")
-        if not value.isdigit():
-            return None
-        for comment in comments:
-            if comment.pk == int(value) and self._can_reply(comment):
-                return comment
-        return None
 
 
 @register.simple_tag(takes_context=True)
