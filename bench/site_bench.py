@@ -27,7 +27,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -290,13 +289,9 @@ class Gunicorn:
         return children(self.process.pid)
 
     def stop(self):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        from tests.production.servers import stop_process_group
+
+        stop_process_group(self.process, seconds=20)
         self.log.close()
 
 
@@ -346,10 +341,9 @@ http {{
         return children(self.process.pid) if self.kind == "nginx" else []
 
     def stop(self):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
+        from tests.production.servers import stop_process_group
+
+        stop_process_group(self.process)
 
 
 class FrontCacheServer:

@@ -10,11 +10,12 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+from .servers import stop_process_group
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 DEPLOYMENT_DOCS = PROJECT_DIR / "docs" / "deployment.md"
@@ -172,12 +173,4 @@ class Nginx:
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
     def stop(self):
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)

@@ -47,6 +47,20 @@ def skip_unless_postgresql():
         pytest.skip(reason)
 
 
+def stop_process_group(process, seconds=10):
+    """SIGTERM to a process started with `start_new_session=True` and its children; SIGKILL if they linger."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class AppServer:
     """One gunicorn process serving the site on 127.0.0.1:<port>."""
 
@@ -92,15 +106,7 @@ class AppServer:
         return self.log.read().decode(errors="replace")[-4000:]
 
     def stop(self):
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
         self.log.close()
 
 

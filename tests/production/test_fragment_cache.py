@@ -16,21 +16,9 @@ from comments.models import PostComment
 from config.cache import invalidate_all_pages
 from tests.comments.conftest import form_data
 
+from .conftest import rendered_client
 
-@pytest.fixture(autouse=True)
-def fragment_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.FRAGMENT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def rendered_client():
-    """A reader whose requests the full-page cache does not answer (any cookie but csrftoken)."""
-    client = Client()
-    client.cookies["bench"] = "uncached"
-    return client
+pytestmark = pytest.mark.usefixtures("shared_caches")
 
 
 def approved_comment(post, text, name="Hans Leser"):

@@ -5,26 +5,14 @@ privacy check, an unpublish, a move or a new slug."""
 import pytest
 
 from django.core.cache import cache
-from django.test import Client
 
 from wagtail.models import PageViewRestriction
 
 from blog.factories import BlogPostPageFactory
 
+from .conftest import rendered_client
 
-@pytest.fixture(autouse=True)
-def route_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.FRAGMENT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def rendered_client():
-    client = Client()
-    client.cookies["bench"] = "uncached"  # past the full-page cache: every request is rendered
-    return client
+pytestmark = pytest.mark.usefixtures("shared_caches")
 
 
 def routing_queries(queries):
