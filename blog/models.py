@@ -289,12 +289,15 @@ class BlogIndexPage(RoutablePageMixin, Page):
             .annotate(newest=Max("posts__last_published_at"))
             .values_list("pk", "newest")
         )
-        categories = {category.pk: category for category in Category.objects.select_related("parent")}
+        categories = {category.pk: category for category in Category.objects.all()}
         for pk, newest in list(newest_in_category.items()):
-            # A parent's archive lists its subcategories' posts too.
-            for ancestor in categories[pk].ancestors():
-                dates = [date for date in (newest_in_category.get(ancestor.pk), newest) if date is not None]
-                newest_in_category[ancestor.pk] = max(dates) if dates else None
+            # A parent's archive lists its subcategories' posts too (walked in memory, cycle-safe).
+            seen, parent_id = {pk}, categories[pk].parent_id
+            while parent_id is not None and parent_id not in seen:
+                seen.add(parent_id)
+                dates = [date for date in (newest_in_category.get(parent_id), newest) if date is not None]
+                newest_in_category[parent_id] = max(dates) if dates else None
+                parent_id = categories[parent_id].parent_id
         for pk, newest in sorted(newest_in_category.items(), key=lambda item: categories[item[0]].slug):
             url = self.full_url_for("category", [categories[pk].slug], request)
             urls.append({"location": url, "lastmod": newest})
@@ -324,9 +327,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
             "posts": posts_page,
             "archive_title": archive_title,
             "canonical_url": canonical_url,
-            # Lazy: only evaluated when the sidebar is not taken from the shared fragment cache.
+            # The sidebar's data, lazy: only evaluated when the sidebar is not a warm shared fragment.
             "categories": SimpleLazyObject(self.archive_categories),
-            # Lazy: only evaluated when the sidebar is not taken from the shared fragment cache.
             "months": SimpleLazyObject(self.archive_months),
             **extra,
         }

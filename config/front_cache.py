@@ -4,8 +4,9 @@ Wagtail's `wagtail.contrib.frontend_cache` purges a page's own URL when it is pu
 unpublished. A post also shows on other pages, which the front cache would otherwise keep for
 `proxy_cache_valid`: the home page, the blog index and its feeds, the first page of the archives of
 its categories, their parent categories (and their feeds) and its authors, the year and month
-archives of its date, the sitemap, and its own PDF (`pdf/`). The categories, authors and date of the revision published before count
-too, so a post taken out of a category leaves that archive at once.
+archives of its date, the sitemap, and its own PDF (`pdf/`). The categories, authors and date of
+the revision published before count too, so a post taken out of a category leaves that archive at
+once.
 
 Only active when a front cache is configured (`WAGTAILFRONTENDCACHE`, set by the production settings
 from `FRONTEND_CACHE_PURGE_URL`). The purge goes through Wagtail's `PurgeBatch`, i.e. its task (the
