@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
@@ -78,10 +79,17 @@ def queue_url(page=None):
     return url
 
 
+def one_message_each(subject_text, body, recipients):
+    """The same message, sent to each recipient alone: nobody sees who else got it."""
+    return [
+        EmailMessage(subject=subject(subject_text), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient])
+        for recipient in recipients
+    ]
+
+
 def moderator_messages(comment, recipients):
     """One message per moderator. Only moderators see the commenter's e-mail address."""
     page = post_of(comment)
-    title = page.title if page else ""
     context = {
         "comment": comment,
         "post": page,
@@ -90,15 +98,8 @@ def moderator_messages(comment, recipients):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     body = render_to_string("comments_admin/email/held_comment.txt", context)
-    return [
-        EmailMessage(
-            subject=subject(f"Bitte moderiere: „{title}“"),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient],
-        )
-        for recipient in recipients
-    ]
+    title = page.title if page else ""
+    return one_message_each(_("Bitte moderiere: „%(title)s“") % {"title": title}, body, recipients)
 
 
 def author_messages(comment, recipients):
@@ -111,12 +112,5 @@ def author_messages(comment, recipients):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     body = render_to_string("comments_admin/email/approved_comment.txt", context)
-    return [
-        EmailMessage(
-            subject=subject(f"Neuer Kommentar zu „{page.title if page else ''}“"),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient],
-        )
-        for recipient in recipients
-    ]
+    title = page.title if page else ""
+    return one_message_each(_("Neuer Kommentar zu „%(title)s“") % {"title": title}, body, recipients)
