@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
@@ -45,15 +47,20 @@ from .models import ImportedObject
 Kind = ImportedObject.Kind
 REDIRECT = "redirect"
 KIND_LABELS = {
-    Kind.AUTHOR: "Autor(inn)en",
-    Kind.CATEGORY: "Kategorien",
-    Kind.POST: "Beiträge",
-    Kind.COMMENT: "Kommentare",
-    Kind.ATTACHMENT: "Bilder",
-    REDIRECT: "Weiterleitungen",
+    Kind.AUTHOR: gettext_lazy("Autor(inn)en"),
+    Kind.CATEGORY: gettext_lazy("Kategorien"),
+    Kind.POST: gettext_lazy("Beiträge"),
+    Kind.COMMENT: gettext_lazy("Kommentare"),
+    Kind.ATTACHMENT: gettext_lazy("Bilder"),
+    REDIRECT: gettext_lazy("Weiterleitungen"),
 }
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
-OUTCOME_LABELS = {"created": "neu", "updated": "aktualisiert", "unchanged": "unverändert", "skipped": "übersprungen"}
+OUTCOME_LABELS = {
+    "created": gettext_lazy("neu"),
+    "updated": gettext_lazy("aktualisiert"),
+    "unchanged": gettext_lazy("unverändert"),
+    "skipped": gettext_lazy("übersprungen"),
+}
 FALLBACK_AUTHOR = ("redaktion", "Redaktion")
 LIVE_STATUSES = {"publish", "private", "future"}
 DRAFT_STATUSES = {"draft", "pending"}
@@ -178,28 +185,35 @@ class Report:
         self.notes.append(message)
 
     def lines(self, dry_run=False):
-        width = max(len(label) for label in KIND_LABELS.values())
-        header = f"{'':<{width}}  " + "  ".join(f"{OUTCOME_LABELS[o]:>12}" for o in OUTCOMES)
+        # The labels are lazy translations: made plain strings once, in the active language, for the table.
+        kind_labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
+        outcome_labels = {outcome: str(OUTCOME_LABELS[outcome]) for outcome in OUTCOMES}
+        width = max(len(label) for label in kind_labels.values())
+        header = f"{'':<{width}}  " + "  ".join(f"{outcome_labels[o]:>12}" for o in OUTCOMES)
         lines = [
             "",
-            "Ergebnis des WordPress-Imports" + (" (Probelauf: nichts wurde gespeichert)" if dry_run else ""),
+            _("Ergebnis des WordPress-Imports (Probelauf: nichts wurde gespeichert)")
+            if dry_run
+            else _("Ergebnis des WordPress-Imports"),
             header,
         ]
-        for kind, label in KIND_LABELS.items():
+        for kind, label in kind_labels.items():
             lines.append(f"{label:<{width}}  " + "  ".join(f"{self.counts[kind][o]:>12}" for o in OUTCOMES))
         reasons = [
-            f"  {KIND_LABELS[kind]}: {reason}: {number}"
-            for kind in KIND_LABELS
+            f"  {kind_labels[kind]}: {reason}: {number}"
+            for kind in kind_labels
             for reason, number in sorted(self.skipped[kind].items())
         ]
         if reasons:
-            lines += ["", "Übersprungen:", *reasons]
+            lines += ["", _("Übersprungen:"), *reasons]
         if self.notes:
-            lines += ["", "Hinweise:"] + [f"  {note}" for note in self.notes[:MAX_LISTED_NOTES]]
+            lines += ["", _("Hinweise:")] + [f"  {note}" for note in self.notes[:MAX_LISTED_NOTES]]
             if len(self.notes) > MAX_LISTED_NOTES:
-                lines.append(f"  … und {len(self.notes) - MAX_LISTED_NOTES} weitere Hinweise.")
+                more = _("… und %(count)s weitere Hinweise.") % {"count": len(self.notes) - MAX_LISTED_NOTES}
+                lines.append(f"  {more}")
         if self.errors:
-            lines += ["", "Fehler (diese Einträge wurden nicht gespeichert):"] + [f"  {error}" for error in self.errors]
+            lines += ["", _("Fehler (diese Einträge wurden nicht gespeichert):")]
+            lines += [f"  {error}" for error in self.errors]
         return lines
 
 
@@ -237,7 +251,7 @@ class WordPressImporter:
             return self.report
         self.blog_index = BlogIndexPage.objects.first()
         if self.blog_index is None:
-            self.report.fatal = (
+            self.report.fatal = _(
                 "Es gibt keine Beitragsübersicht („Beiträge“), unter der die Beiträge angelegt werden können."
             )
             return self.report
@@ -285,17 +299,21 @@ class WordPressImporter:
         try:
             for kind, data in wxr.read_wxr(self.path):
                 if kind == "author":
-                    self.guarded(f"Autor(in) „{data.display_name}“", self.import_author, data)
+                    self.guarded(_("Autor(in) „%(name)s“") % {"name": data.display_name}, self.import_author, data)
                 elif kind == "category":
-                    self.guarded(f"Kategorie „{data.name}“", self.import_category, data)
+                    self.guarded(_("Kategorie „%(name)s“") % {"name": data.name}, self.import_category, data)
                 elif kind == "item":
                     self.import_item(data)
         except wxr.WXRError as error:
             self.report.fatal = str(error)
         if self.done_posts % PROGRESS_EVERY:
-            self.progress(f"Beiträge: {self.done_posts}/{self.total_posts}")
+            self.report_progress()
         if self.report.counts[Kind.POST]["created"] or self.report.counts[Kind.POST]["unchanged"]:
-            self.guarded("Weiterleitung /feed/", self.ensure_redirect, "/feed/", self.blog_index, "/feed/")
+            label = _("Weiterleitung %(path)s") % {"path": "/feed/"}
+            self.guarded(label, self.ensure_redirect, "/feed/", self.blog_index, "/feed/")
+
+    def report_progress(self):
+        self.progress(_("Beiträge: %(done)s/%(total)s") % {"done": self.done_posts, "total": self.total_posts})
 
     def guarded(self, label, function, *args):
         """One bad item does not stop the rest: its changes are rolled back and it is listed as an error."""
@@ -321,13 +339,16 @@ class WordPressImporter:
         mapping = ImportedObject.objects.filter(kind=Kind.AUTHOR, wp_id=key).first()
         author = Author.objects.filter(pk=mapping.object_id).first() if mapping else None
         if mapping and author is None:
-            self.report.skip(Kind.AUTHOR, "in Wagtail gelöscht")
+            self.report.skip(Kind.AUTHOR, _("in Wagtail gelöscht"))
             return
         if author is None:
             slug = make_slug(data.display_name) or make_slug(data.login) or f"autor-{key}"
             author = Author.objects.filter(slug=slug).first()
             if author and author.name.casefold() == data.display_name.casefold():
-                self.report.note(f"Autor(in) „{author.name}“ gab es schon; die Beiträge werden ihr/ihm zugeordnet.")
+                self.report.note(
+                    _("Autor(in) „%(name)s“ gab es schon; die Beiträge werden ihr/ihm zugeordnet.")
+                    % {"name": author.name}
+                )
                 self.report.count(Kind.AUTHOR, "unchanged")
             else:
                 author = Author.objects.create(
@@ -366,7 +387,7 @@ class WordPressImporter:
         mapping = ImportedObject.objects.filter(kind=Kind.CATEGORY, wp_id=key).first()
         category = Category.objects.filter(pk=mapping.object_id).first() if mapping else None
         if mapping and category is None:
-            self.report.skip(Kind.CATEGORY, "in Wagtail gelöscht")
+            self.report.skip(Kind.CATEGORY, _("in Wagtail gelöscht"))
             return
         # The parent is written for categories the import creates or whose WordPress data changed;
         # an editor's change in Wagtail to an unchanged category is kept.
@@ -375,7 +396,10 @@ class WordPressImporter:
             slug = make_slug(data.slug) or make_slug(data.name) or f"kategorie-{key}"
             category = Category.objects.filter(slug=slug).first()
             if category:
-                self.report.note(f"Kategorie „{category.name}“ gab es schon; die Beiträge werden ihr zugeordnet.")
+                self.report.note(
+                    _("Kategorie „%(name)s“ gab es schon; die Beiträge werden ihr zugeordnet.")
+                    % {"name": category.name}
+                )
                 self.report.count(Kind.CATEGORY, "unchanged")
             else:
                 category = Category.objects.create(
@@ -444,23 +468,23 @@ class WordPressImporter:
     def import_item(self, item):
         if item.post_type != "post":
             if item.post_type not in {"attachment", "nav_menu_item", "revision", "customize_changeset"}:
-                label = "Seite (Seiten werden nicht importiert)" if item.post_type == "page" else item.post_type
+                label = _("Seite (Seiten werden nicht importiert)") if item.post_type == "page" else item.post_type
                 self.report.skip(Kind.POST, label)
             return
-        self.guarded(f"Beitrag {item.wp_id} „{item.title}“", self.import_post, item)
+        self.guarded(_("Beitrag %(id)s „%(title)s“") % {"id": item.wp_id, "title": item.title}, self.import_post, item)
         self.done_posts += 1
         if self.done_posts % PROGRESS_EVERY == 0:
-            self.progress(f"Beiträge: {self.done_posts}/{self.total_posts}")
+            self.report_progress()
 
     def import_post(self, item):
         self.post_was_written = False
         if item.status not in LIVE_STATUSES | DRAFT_STATUSES:
-            self.report.skip(Kind.POST, f"Status „{item.status or 'leer'}“")
+            self.report.skip(Kind.POST, _("Status „%(status)s“") % {"status": item.status or _("leer")})
             return
         mapping = ImportedObject.objects.filter(kind=Kind.POST, wp_id=item.wp_id).first()
         page = BlogPostPage.objects.filter(pk=mapping.object_id).first() if mapping else None
         if mapping and page is None:
-            self.report.skip(Kind.POST, "in Wagtail gelöscht")
+            self.report.skip(Kind.POST, _("in Wagtail gelöscht"))
             return
 
         fields = self.post_fields(item)
@@ -474,7 +498,7 @@ class WordPressImporter:
         elif mapping.extra.get("hash") == digest:
             self.report.count(Kind.POST, "unchanged")
         elif page.latest_revision_id != mapping.extra.get("revision_id"):
-            self.report.skip(Kind.POST, "nach dem Import in Wagtail bearbeitet (nicht überschrieben)")
+            self.report.skip(Kind.POST, _("nach dem Import in Wagtail bearbeitet (nicht überschrieben)"))
         else:
             self.update_post(page, item, fields)
             self.report.count(Kind.POST, "updated")
@@ -493,8 +517,8 @@ class WordPressImporter:
         if author is None:
             author = self.fallback_author()
             self.report.note(
-                f"Beitrag {item.wp_id} „{item.title}“: Autor(in) „{item.creator or '–'}“ fehlt im Export; "
-                f"zugeordnet: {author.name}."
+                _("Beitrag %(id)s „%(title)s“: Autor(in) „%(creator)s“ fehlt im Export; zugeordnet: %(author)s.")
+                % {"id": item.wp_id, "title": item.title, "creator": item.creator or "–", "author": author.name}
             )
         authors.append(author)
         categories = []
@@ -613,7 +637,8 @@ class WordPressImporter:
             slug = f"{base}-{number}"
         if slug != base and item.slug:
             self.report.note(
-                f"Beitrag {item.wp_id} „{item.title}“: Kurzname „{base}“ ist schon vergeben, verwendet: „{slug}“."
+                _("Beitrag %(id)s „%(title)s“: Kurzname „%(base)s“ ist schon vergeben, verwendet: „%(slug)s“.")
+                % {"id": item.wp_id, "title": item.title, "base": base, "slug": slug}
             )
         return slug
 
@@ -647,20 +672,20 @@ class WordPressImporter:
     def import_comment(self, page, comment, by_id, mappings, saved):
         mapping = mappings.get(comment.wp_id)
         if comment.comment_type in {"pingback", "trackback"}:
-            self.report.skip(Kind.COMMENT, "Pingback/Trackback")
+            self.report.skip(Kind.COMMENT, _("Pingback/Trackback"))
             return
         state = {"1": "approved", "0": "held", "spam": "spam", "trash": "trash", "post-trashed": "trash"}.get(
             comment.approved
         )
         if state is None:
-            self.report.skip(Kind.COMMENT, f"unbekannter Status „{comment.approved}“")
+            self.report.skip(Kind.COMMENT, _("unbekannter Status „%(status)s“") % {"status": comment.approved})
             return
         if state in {"spam", "trash"} and mapping is None:
-            self.report.skip(Kind.COMMENT, "Spam" if state == "spam" else "Papierkorb")
+            self.report.skip(Kind.COMMENT, _("Spam") if state == "spam" else _("Papierkorb"))
             return
         text = html_to_plain_text(comment.content)
         if not text:
-            self.report.skip(Kind.COMMENT, "leer")
+            self.report.skip(Kind.COMMENT, _("leer"))
             return
         submitted = (
             parse_wp_datetime(comment.date_gmt)
@@ -683,7 +708,7 @@ class WordPressImporter:
         if mapping is not None:
             existing = saved.get(comment.wp_id)
             if existing is None:
-                self.report.skip(Kind.COMMENT, "in Wagtail gelöscht")
+                self.report.skip(Kind.COMMENT, _("in Wagtail gelöscht"))
             elif mapping.extra.get("hash") == digest:
                 self.report.count(Kind.COMMENT, "unchanged")
             else:
@@ -743,7 +768,7 @@ class WordPressImporter:
             path = upload_path(ref.src)
             key, candidates, title = f"path:{path}", [path], ""
         else:
-            self.report.skip(Kind.ATTACHMENT, "Anhang fehlt im Export")
+            self.report.skip(Kind.ATTACHMENT, _("Anhang fehlt im Export"))
             return None
         if key in self.images:
             return self.images[key]
@@ -762,13 +787,13 @@ class WordPressImporter:
             mapping.delete()
         file_path = self.find_media_file(candidates)
         if file_path is None:
-            self.report.skip(Kind.ATTACHMENT, "Datei nicht im Medienordner")
+            self.report.skip(Kind.ATTACHMENT, _("Datei nicht im Medienordner"))
             return None
         try:
             with PillowImage.open(file_path) as check:
                 check.verify()
         except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for a broken file
-            self.report.skip(Kind.ATTACHMENT, "Datei ist kein lesbares Bild")
+            self.report.skip(Kind.ATTACHMENT, _("Datei ist kein lesbares Bild"))
             return None
         if self.dry_run:
             # Files are not rolled back with the database: a dry run only counts the image.
@@ -803,7 +828,7 @@ class WordPressImporter:
         if old_path in {"", "/"}:
             return
         if len(old_path) > 255:
-            self.report.skip(REDIRECT, "alte Adresse länger als 255 Zeichen")
+            self.report.skip(REDIRECT, _("alte Adresse länger als 255 Zeichen"))
             return
         if Redirect.objects.filter(old_path=old_path).exists():
             self.report.count(REDIRECT, "unchanged")

@@ -13,6 +13,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from django.utils.translation import gettext as _
+
 SUPPORTED_VERSIONS = {"1.1", "1.2"}
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -213,7 +215,7 @@ def read_wxr(path):
                 depth += 1
                 if depth == 1 and local_name(element.tag) != ("", "rss"):
                     raise WXRError(
-                        "Die Datei ist keine WordPress-Exportdatei (WXR): das Wurzelelement ist nicht <rss>."
+                        _("Die Datei ist keine WordPress-Exportdatei (WXR): das Wurzelelement ist nicht <rss>.")
                     )
                 if depth == 2 and local_name(element.tag) == ("", "channel"):
                     channel = element
@@ -227,14 +229,14 @@ def read_wxr(path):
                 version = (element.text or "").strip()
                 if version not in SUPPORTED_VERSIONS:
                     raise WXRError(
-                        f"Unbekannte WXR-Version „{version}“: unterstützt werden "
-                        f"{', '.join(sorted(SUPPORTED_VERSIONS))}."
+                        _("Unbekannte WXR-Version „%(version)s“: unterstützt werden %(supported)s.")
+                        % {"version": version, "supported": ", ".join(sorted(SUPPORTED_VERSIONS))}
                     )
                 version_seen = True
                 yield "version", version
             elif (prefix == "wp" and name in {"author", "category"}) or (prefix == "" and name == "item"):
                 if not version_seen:
-                    raise WXRError("Die Datei ist keine WordPress-Exportdatei (WXR): <wp:wxr_version> fehlt.")
+                    raise WXRError(_("Die Datei ist keine WordPress-Exportdatei (WXR): <wp:wxr_version> fehlt."))
                 if name == "author":
                     yield "author", parse_author(element)
                 elif name == "category":
@@ -245,13 +247,20 @@ def read_wxr(path):
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         reason = str(error).split(":")[0]
-        raise WXRError(f"Die Datei ist kein gültiges XML: Zeile {line}, Spalte {column} ({reason}).") from error
+        raise WXRError(
+            _("Die Datei ist kein gültiges XML: Zeile %(line)s, Spalte %(column)s (%(reason)s).")
+            % {"line": line, "column": column, "reason": reason}
+        ) from error
     except DefusedXmlException as error:
         raise WXRError(
-            "Die Datei enthält eine DTD oder Entity-Deklarationen; das ist in WordPress-Exporten nicht "
-            "vorgesehen und wird aus Sicherheitsgründen abgelehnt."
+            _(
+                "Die Datei enthält eine DTD oder Entity-Deklarationen; das ist in WordPress-Exporten nicht "
+                "vorgesehen und wird aus Sicherheitsgründen abgelehnt."
+            )
         ) from error
     except OSError as error:
-        raise WXRError(f"Die Datei kann nicht gelesen werden: {error.strerror or error}.") from error
+        raise WXRError(
+            _("Die Datei kann nicht gelesen werden: %(reason)s.") % {"reason": error.strerror or error}
+        ) from error
     if not version_seen:
-        raise WXRError("Die Datei ist keine WordPress-Exportdatei (WXR): <wp:wxr_version> fehlt.")
+        raise WXRError(_("Die Datei ist keine WordPress-Exportdatei (WXR): <wp:wxr_version> fehlt."))

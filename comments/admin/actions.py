@@ -62,7 +62,7 @@ def held_comments():
 def log_label(comment):
     """The audit log keeps what was done to which comment, never the commenter's name, address or text:
     those may have to be erased later, the log entry stays."""
-    return f"Kommentar #{comment.pk}"
+    return _("Kommentar #%(id)s") % {"id": comment.pk}
 
 
 def audit(comment, action, user, **data):
