@@ -45,7 +45,9 @@ def test_export_command_can_write_a_file(marias_thread, tmp_path):
 
 def test_anonymise_empties_personal_data_and_keeps_the_thread(marias_thread):
     first, reply, second = marias_thread
-    call_command("erase_comments", ADDRESS, "--mode", "anonymise", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("erase_comments", ADDRESS, "--mode", "anonymise", stdout=out)
+    assert "2 Kommentare anonymisiert." in out.getvalue()
     for comment in (first, second):
         comment.refresh_from_db()
         assert comment.user_name == "Anonym"
@@ -62,7 +64,7 @@ def test_delete_removes_the_comments_and_the_replies_below_them(marias_thread):
     out = io.StringIO()
     call_command("erase_comments", ADDRESS, "--mode", "delete", stdout=out)
     assert not PostComment.objects.filter(pk__in=[first.pk, reply.pk, second.pk]).exists()
-    assert "Deleted 2 comment(s) and 1" in out.getvalue()
+    assert "2 Kommentare und 1 Antwort darunter gelöscht." in out.getvalue()
 
 
 def test_erase_needs_a_mode(marias_thread):
@@ -115,4 +117,4 @@ def test_purge_comment_ips_clears_only_old_addresses(post, settings):
     recent.refresh_from_db()
     assert old.ip_address is None
     assert recent.ip_address == "192.0.2.0"
-    assert "Cleared 1" in out.getvalue()
+    assert "1 IP-Adresse älter als 30 Tage geleert." in out.getvalue()
