@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +9,15 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Kommentare")
 
     def ready(self):
-        # django-comments-xtd creates the comment in a signal receiver defined in its views module;
-        # we do not route its views, so import the module to connect that receiver.
-        import django_comments_xtd.views  # noqa: F401
+        from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
-        from .moderation import register
+        from . import cache, lifecycle
+        from .models import PostComment
 
-        register()
+        # xtd copies a comment's `is_public` to every reply below it whenever the comment is saved: a
+        # held reply would go public when its parent is approved again. The lifecycle derives
+        # visibility itself (comments/lifecycle.py). xtd connects its hook in its own ready(), which
+        # runs before ours (INSTALLED_APPS lists this app after django_comments_xtd).
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=PostComment._meta.label)
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=PostComment)
+        lifecycle.public_comments_changed.connect(cache.on_public_comments_changed, dispatch_uid="comments_cache")

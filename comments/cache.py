@@ -1,7 +1,7 @@
 """One place that makes cached copies of a post forget their comments.
 
-Whenever the comments readers see on a post change (approved, withdrawn, edited, deleted), the moderation
-calls `invalidate_post(page)`. It purges Wagtail's front-end cache (when
+Whenever the comments readers see on a post change (approved, withdrawn, edited, deleted), the lifecycle
+sends `public_comments_changed` and `on_public_comments_changed` calls `invalidate_post(page)`. It purges Wagtail's front-end cache (when
 `wagtail.contrib.frontend_cache` is installed), deletes the cache keys below, and sends `post_comments_changed`
 so any other cache of the page (full-page cache, PDF) can drop its copy without this module knowing it.
 """
@@ -45,5 +45,5 @@ def invalidate_post_by_id(page_id):
         invalidate_post(page)
 
 
-def invalidate_post_of(comment):
-    invalidate_post_by_id(comment.object_pk)
+def on_public_comments_changed(sender, post_id, **kwargs):
+    invalidate_post_by_id(post_id)

@@ -15,22 +15,20 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from comments import cache
+from comments import lifecycle
 from comments.models import PostComment
 
-ANONYMOUS_NAME = "Anonym"
+ANONYMOUS_NAME = lifecycle.ANONYMOUS_NAME
 MODES = ("anonymise", "delete")
 
 
 def comments_of(email):
-    return PostComment.objects.filter(user_email__iexact=email.strip()).order_by("submit_date", "pk")
+    return PostComment.objects.written_with(email).order_by("submit_date", "pk")
 
 
 def export(email, user=None):
     """All comments written with this address, as JSON-ready dicts (audit-logged when a user asks)."""
-    from comments.admin.actions import audit, status_of
-
-    comments = list(comments_of(email).prefetch_related("content_object")) if email.strip() else []
+    comments = list(comments_of(email).prefetch_related("content_object"))
     rows = []
     for comment in comments:
         page = comment.content_object
@@ -45,48 +43,36 @@ def export(email, user=None):
                 "website": comment.user_url,
                 "ip_address": comment.ip_address,
                 "comment": comment.comment,
-                "status": status_of(comment),
+                "status": comment.status,
                 "reply_to": comment.parent_id if comment.parent_id != comment.pk else None,
             }
         )
     if user is not None:
         with transaction.atomic():
             for comment in comments:
-                audit(comment, "comments.export", user)
+                lifecycle.audit(comment, "comments.export", user)
     return {"email": email.strip(), "exported_at": timezone.now().isoformat(), "comments": rows}
 
 
 def erase(email, mode, user=None):
     """Erase this address's comments. Returns {"comments": n, "replies_deleted": m}."""
-    from comments.admin.actions import audit, delete, descendant_ids
-
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    comments = list(comments_of(email)) if email.strip() else []
+    comments = list(comments_of(email))
     replies_deleted = 0
-    touched_posts = set()
     with transaction.atomic():
         if mode == "anonymise":
-            for comment in comments:
-                audit(comment, "comments.anonymise", user)
-                touched_posts.add(comment.object_pk)
-            # An update, not save(): saving would run django-comments-xtd's publish/unpublish cascade.
-            PostComment.objects.filter(pk__in=[comment.pk for comment in comments]).update(
-                user_name=ANONYMOUS_NAME, user_email="", user_url="", ip_address=None, user=None
-            )
+            lifecycle.anonymise(comments, user)
         else:
             own_ids = {comment.pk for comment in comments}
             gone = set()
             for comment in comments:
                 if comment.pk in gone:
                     continue  # deleted already, as a reply to another of this person's comments
-                below = set(descendant_ids(comment))
-                delete(comment, user, action="comments.erase")
+                below = set(lifecycle.descendant_ids(comment))
+                lifecycle.delete(comment, user, action="comments.erase")
                 gone |= below | {comment.pk}
                 replies_deleted += len(below - own_ids)
-    if mode == "anonymise":
-        for post_id in touched_posts:
-            transaction.on_commit(lambda post_id=post_id: cache.invalidate_post_by_id(post_id))
     return {"comments": len(comments), "replies_deleted": replies_deleted}
 
 

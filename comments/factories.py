@@ -6,7 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
-from comments.models import PostComment
+from comments import lifecycle
+from comments.models import REMOVED_STATUSES, PostComment, Status
 
 
 def default_site():
@@ -15,11 +16,13 @@ def default_site():
 
 
 class PostCommentFactory(factory.django.DjangoModelFactory):
-    """A held comment ("Ausstehend"). Pass `post=page`; `parent=comment` makes a reply."""
+    """A held comment ("Ausstehend"). Pass `post=page`; `parent=comment` makes a reply; `status=…` another
+    state (its public flags are derived as the lifecycle derives them)."""
 
     class Meta:
         model = PostComment
         exclude = ("post", "parent")
+        skip_postgeneration_save = True
 
     parent = None
     post = factory.LazyAttribute(lambda o: o.parent.content_object if o.parent else None)
@@ -32,9 +35,16 @@ class PostCommentFactory(factory.django.DjangoModelFactory):
     comment = factory.Sequence(lambda n: f"Ein Kommentar aus der Eifel, Nummer {n}.")
     submit_date = factory.LazyFunction(timezone.now)
     ip_address = "192.0.2.0"
+    status = Status.PENDING
     is_public = False
-    is_removed = False
+    is_removed = factory.LazyAttribute(lambda o: o.status in REMOVED_STATUSES)
     parent_id = factory.LazyAttribute(lambda o: o.parent.pk if o.parent else 0)
+
+    @factory.post_generation
+    def derive_flags(obj, create, extracted, **kwargs):
+        if create:
+            lifecycle.refresh_visibility([obj.thread_id])
+            obj.refresh_from_db(fields=["is_public", "is_removed", "status"])
 
 
 def make_staff(username, *, groups=(), superuser=False, email=None, **extra):

@@ -48,6 +48,12 @@ HONEYPOT_FILLED = _("Dieses Feld muss leer bleiben.")
 CAPTCHA_INVALID = _("Bitte bestätige, dass du kein Roboter bist.")
 CAPTCHA_UNREACHABLE = _("Die Sicherheitsabfrage konnte nicht geprüft werden. Bitte versuche es noch einmal.")
 PARENT_INVALID = _("Auf diesen Kommentar kann nicht geantwortet werden.")
+NAME_RESERVED = _(
+    "Dieser Name ist der Redaktion vorbehalten; ihre Antworten tragen das Zeichen „Redaktion“. "
+    "Bitte wähle einen anderen Namen."
+)
+# Names only the editorial staff's replies carry (they are marked "Redaktion" by the site itself).
+RESERVED_NAMES = {"redaktion", "die redaktion", "moderation", "moderator", "moderatorin", "admin", "administrator"}
 PARENT_TOO_DEEP = _(
     "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt."
 )
@@ -196,7 +202,10 @@ class PostCommentForm(XtdCommentForm):
         return self._reject_broken_encoding(text)
 
     def clean_name(self):
-        return self._reject_broken_encoding(" ".join(self.cleaned_data["name"].split()))
+        name = self._reject_broken_encoding(" ".join(self.cleaned_data["name"].split()))
+        if name.casefold().strip(".:-_ ") in RESERVED_NAMES:
+            raise forms.ValidationError(NAME_RESERVED, code="reserved")
+        return name
 
     def clean_email(self):
         return self._reject_broken_encoding(self.cleaned_data["email"])

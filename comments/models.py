@@ -1,7 +1,9 @@
 """Reader comments (django-comments-xtd's model, extended) and the moderation rules."""
 
+from django_comments.managers import CommentManager
 from django_comments_xtd.models import XtdComment
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,20 +11,73 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
+class Status(models.TextChoices):
+    """A comment's own moderation state (comments/lifecycle.py moves it; nothing else may)."""
+
+    PENDING = "pending", _("Ausstehend")
+    APPROVED = "approved", _("Freigegeben")
+    WITHDRAWN = "withdrawn", _("Zurückgezogen")
+    SPAM = "spam", _("Spam")
+    TRASH = "trash", _("Papierkorb")
+
+
+# States that wait for a moderator's decision: the queue's "Ausstehend".
+HELD_STATUSES = (Status.PENDING, Status.WITHDRAWN)
+REMOVED_STATUSES = (Status.SPAM, Status.TRASH)
+
+
+class PostCommentQuerySet(models.QuerySet):
+    """The comment domain's questions, asked the same way by the views, the admin, the importer and
+    the commands."""
+
+    def on_post(self, post):
+        model = getattr(post, "specific_class", None) or type(post)
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_pk=str(post.pk))
+
+    def visible(self):
+        """What readers see: approved, and every comment above it approved too (`is_public`)."""
+        return self.filter(is_public=True)
+
+    def held(self):
+        return self.filter(status__in=HELD_STATUSES)
+
+    def with_status(self, status):
+        return self.filter(status=status)
+
+    def written_with(self, email):
+        """Every comment sent with this address (data-protection requests, moderator history)."""
+        email = (email or "").strip()
+        return self.filter(user_email__iexact=email) if email else self.none()
+
+
+class PostCommentManager(CommentManager.from_queryset(PostCommentQuerySet)):
+    pass
+
+
 class PostComment(XtdComment):
     """A reader's comment on a post.
 
-    The moderation state follows django-comments-xtd's own flags, plus one of ours:
-    held ("Ausstehend") = not public, not removed; approved ("Freigegeben") = public;
-    spam = removed and marked as spam; trash ("Papierkorb") = removed, not spam.
+    `status` is the comment's own state, set only by the lifecycle (comments/lifecycle.py).
+    `is_public` and `is_removed` (django_comments' columns, which its and xtd's code read) are derived
+    from it by the lifecycle: a comment is public exactly when it is approved and every comment above
+    it is public; removed when it is spam or in the trash.
     """
 
-    is_spam = models.BooleanField(_("Spam"), default=False, db_index=True)
-    is_moderator_reply = models.BooleanField(_("Antwort der Moderation"), default=False)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    is_moderator_reply = models.BooleanField(_("Antwort der Redaktion"), default=False)
+    # An HMAC of the random token in the sender's `comment_author` cookie: proves "the same browser"
+    # for the trusted-commenter rule without relying on name or e-mail. Never shown anywhere.
+    author_token = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+
+    objects = PostCommentManager()
 
     class Meta:
         verbose_name = _("Kommentar")
         verbose_name_plural = _("Kommentare")
+
+    @property
+    def is_held(self):
+        return self.status in HELD_STATUSES
 
 
 @register_setting(icon="comment")
@@ -38,8 +93,9 @@ class CommentSettings(BaseSiteSetting):
         _("Bekannte Kommentierende sofort veröffentlichen"),
         default=False,
         help_text=_(
-            "Nur wenn nicht jeder Kommentar zurückgehalten wird: Kommentare von Personen mit demselben "
-            "Namen und derselben E-Mail-Adresse, die schon einen freigegebenen Kommentar haben, erscheinen sofort."
+            "Nur wenn nicht jeder Kommentar zurückgehalten wird: ein Kommentar erscheint sofort, wenn derselbe "
+            "Browser unter demselben Namen schon einen freigegebenen Kommentar geschrieben hat und keinen als "
+            "Spam markierten. Name und E-Mail-Adresse allein genügen nie."
         ),
     )
     max_links = models.PositiveSmallIntegerField(

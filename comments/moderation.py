@@ -1,25 +1,32 @@
-"""The moderation rules (Einstellungen → Kommentare) applied to every new comment on a post.
+"""The posting rules (Einstellungen → Kommentare): where a new comment starts its life.
 
-django-comments-xtd runs its own moderator, `django_comments_xtd.moderation.moderator`: it listens to
-`comment_will_be_posted` for xtd's temporary comment objects, which django_comments' `moderator`
-never sees. `PostCommentModerator` is registered there for `BlogPostPage` (in `CommentsConfig.ready`).
-
-- `allow()` refuses comments where comments are closed: the post's "Kommentare erlaubt" switch,
+- `comments_closed()` says whether anyone may comment on a post: the post's "Kommentare erlaubt" switch,
   or the post is older than "Kommentare schließen nach so vielen Tagen".
-- `moderate()` decides what is held: spam words mark a comment as spam (removed, never public);
-  with "Jeden Kommentar zurückhalten" on, everything else is held; otherwise comments with too many
-  links or a hold word are held, and with "Bekannte Kommentierende sofort veröffentlichen" only
-  authors (same name and e-mail) with an approved comment are published at once.
+- `decide()` says in which state a new comment starts, and why: spam words mark it as spam; with
+  "Jeden Kommentar zurückhalten" on, everything else is held; otherwise comments with too many links or a
+  hold word are held, and with "Bekannte Kommentierende sofort veröffentlichen" only a *proven* returning
+  commenter is published at once.
+
+Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
+a credential. A returning commenter is recognised by the random token in their browser's
+`comment_author` cookie (comments/utils.py), of which only an HMAC is stored with each comment: trusted is
+a browser that wrote an approved comment under the same name before and never one marked as spam.
 """
 
 import datetime
 
-from django_comments_xtd.moderation import XtdCommentModerator, moderator
-
 from django.utils import timezone
 
-from .models import CommentSettings, PostComment
+from .models import CommentSettings, PostComment, Status
 from .utils import contains_any, count_links, word_list
+
+# Why a comment was held or marked (kept with its "submitted" audit entry and shown to moderators).
+HOLD_ALL = "hold_all"
+TOO_MANY_LINKS = "links"
+HOLD_WORD = "hold_word"
+SPAM_WORD = "spam_word"
+NOT_TRUSTED = "not_trusted"
+TRUSTED = "trusted"
 
 
 def comment_settings_for(request=None, page=None):
@@ -48,40 +55,32 @@ def comments_closed(post, rules):
     return False
 
 
-def is_trusted_author(name, email):
-    return PostComment.objects.filter(
-        user_name=name, user_email__iexact=email, is_public=True, is_removed=False
-    ).exists()
-
-
-class PostCommentModerator(XtdCommentModerator):
-    """Applies the site's comment rules; e-mail to moderators is sent elsewhere (comment signals)."""
-
-    email_notification = False
-
-    def allow(self, comment, content_object, request):
-        return not comments_closed(content_object, comment_settings_for(request, content_object))
-
-    def moderate(self, comment, content_object, request):
-        rules = comment_settings_for(request, content_object)
-        texts = (comment.comment, comment.user_name, comment.user_email, comment.user_url)
-        if contains_any(word_list(rules.spam_words), *texts):
-            comment.is_spam = True
-            comment.is_removed = True
-            return True
-        if rules.hold_all:
-            return True
-        if rules.max_links and count_links(comment.comment) >= rules.max_links:
-            return True
-        if contains_any(word_list(rules.hold_words), *texts):
-            return True
-        if rules.trust_approved_authors:
-            return not is_trusted_author(comment.user_name, comment.user_email)
+def is_trusted_browser(author_token, name):
+    """A browser (by its token's HMAC) that wrote an approved comment under this name, and no spam."""
+    if not author_token:
         return False
+    own = PostComment.norel_objects.filter(author_token=author_token)
+    if own.filter(status=Status.SPAM).exists():
+        return False
+    return own.filter(status=Status.APPROVED, user_name__iexact=name.strip()).exists()
 
 
-def register():
-    from blog.models import BlogPostPage
-
-    if BlogPostPage not in moderator._registry:
-        moderator.register(BlogPostPage, PostCommentModerator)
+def decide(rules, *, name, email, url, text, author_token=""):
+    """(status, reasons) for a new comment under these rules."""
+    texts = (text, name, email, url)
+    if contains_any(word_list(rules.spam_words), *texts):
+        return Status.SPAM, [SPAM_WORD]
+    reasons = []
+    if rules.hold_all:
+        reasons.append(HOLD_ALL)
+    if rules.max_links and count_links(text) >= rules.max_links:
+        reasons.append(TOO_MANY_LINKS)
+    if contains_any(word_list(rules.hold_words), *texts):
+        reasons.append(HOLD_WORD)
+    if reasons:
+        return Status.PENDING, reasons
+    if rules.trust_approved_authors:
+        if is_trusted_browser(author_token, name):
+            return Status.APPROVED, [TRUSTED]
+        return Status.PENDING, [NOT_TRUSTED]
+    return Status.APPROVED, []

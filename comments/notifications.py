@@ -10,8 +10,6 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
-from comments.models import CommentSettings, PostComment
+from comments.models import CommentSettings
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +25,14 @@ QUEUE_URL_NAME = "comment_moderation:index"
 
 
 def is_held(comment):
-    return not comment.is_public and not comment.is_removed
+    return comment.is_held
 
 
-@receiver(post_save, sender=PostComment, dispatch_uid="comments.notify_moderators_of_held_comment")
-def held_comment_saved(sender, instance, created, raw=False, **kwargs):
-    """A new comment that moderation held (not public, not spam) asks the moderators for a decision."""
-    if raw or not created or instance.is_moderator_reply or not is_held(instance):
+def comment_held(comment):
+    """Called by the lifecycle for a new held comment (not a staff reply, not spam): asks the moderators."""
+    if comment.is_moderator_reply or not comment.is_held:
         return
-    comment_id = instance.pk
+    comment_id = comment.pk
     transaction.on_commit(lambda: enqueue("notify_moderators", comment_id))
 
 

@@ -1,9 +1,9 @@
 """Small helpers around comments: personal data (IP addresses), the reader's preview cookie,
 flood control and the text checks the moderation rules use."""
 
-import hashlib
 import ipaddress
 import re
+import secrets
 
 from django.conf import settings
 from django.core import signing
@@ -79,7 +79,50 @@ def remember_preview_comment(request, response, comment_id):
     )
 
 
-# --- Flood control and duplicate locks (shared cache: every app server sees them) -------------
+# --- The sender's browser token (the trusted-commenter rule's proof) --------------------------
+
+AUTHOR_COOKIE = "comment_author"
+# Only sent with requests to the comment endpoints: pages stay cacheable for returning commenters.
+AUTHOR_COOKIE_PATH = "/kommentare/"
+AUTHOR_SALT = "comments.author"
+AUTHOR_REMEMBER_SECONDS = 365 * 24 * 60 * 60
+
+
+def author_token_from(request):
+    """The random token this browser got with its first comment (signed cookie), or ""."""
+    value = request.COOKIES.get(AUTHOR_COOKIE)
+    if not value:
+        return ""
+    try:
+        token = signing.loads(value, salt=AUTHOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return ""
+    return token if isinstance(token, str) and 20 <= len(token) <= 100 else ""
+
+
+def new_author_token():
+    return secrets.token_urlsafe(32)
+
+
+def author_token_digest(token):
+    """What is stored with a comment: an HMAC of the token, never the token itself."""
+    return salted_hmac("comments.author-token", token, algorithm="sha256").hexdigest() if token else ""
+
+
+def remember_author_token(request, response, token, remember):
+    """Give the browser its token: for a year when the reader ticked "speichern", else for the session."""
+    response.set_cookie(
+        AUTHOR_COOKIE,
+        signing.dumps(token, salt=AUTHOR_SALT),
+        max_age=AUTHOR_REMEMBER_SECONDS if remember else None,
+        path=AUTHOR_COOKIE_PATH,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# --- Flood control and double-submit locks (shared cache: every app server sees them) ----------
 
 
 def flood_seconds():
@@ -91,23 +134,24 @@ def _cache_key(kind, value):
     return f"comments:{kind}:{digest}"
 
 
-def claim_comment_slot(request, email):
-    """True if this address and this e-mail may comment now; claims the slot for `flood_seconds()`.
+def claim_comment_slot(request):
+    """True if this client address may comment now; claims the slot for `flood_seconds()`.
 
+    Keyed on the address the request comes from, never on the e-mail address typed into the form:
+    an answer that depended on a typed address would tell a guesser whether someone used it.
     `cache.add` is atomic in Redis and in the local-memory cache: of two simultaneous requests
     only one gets the slot. A cache that does not answer (None) lets the comment through.
     """
     seconds = flood_seconds()
     if seconds <= 0:
         return True
-    ip_added = cache.add(_cache_key("ip", client_ip(request) or "unknown"), 1, timeout=seconds)
-    email_added = cache.add(_cache_key("email", email.strip().lower()), 1, timeout=seconds)
-    return ip_added is not False and email_added is not False
+    return cache.add(_cache_key("ip", client_ip(request) or "unknown"), 1, timeout=seconds) is not False
 
 
-def duplicate_lock_key(post_pk, name, email, text):
-    value = "\n".join([str(post_pk), name.strip().lower(), email.strip().lower(), normalize_text(text)])
-    return f"comments:duplicate:{hashlib.sha256(value.encode()).hexdigest()}"
+def double_submit_lock_key(request, post_pk, text):
+    """The same text to the same post from the same address while the first copy is being saved."""
+    value = "\n".join([str(post_pk), client_ip(request) or "unknown", normalize_text(text)])
+    return f"comments:saving:{salted_hmac('comments.saving', value, algorithm='sha256').hexdigest()}"
 
 
 # --- Text checks ------------------------------------------------------------------------------

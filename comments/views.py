@@ -1,15 +1,22 @@
 """Posting a comment under a post (`/kommentare/senden/`) and the comment link redirect.
 
-The post view follows django_comments' `post_comment` step by step (look up the post, validate the
-form, send `comment_will_be_posted` to the moderator, save, send `comment_was_posted`, on which
-django-comments-xtd creates the `PostComment`), but answers every problem itself: the stock view
-returns empty English 400 pages, ours shows the post again with the form, what the reader typed
-and a German message, with the right status (400 invalid, 403 closed, 409 duplicate, 429 too fast).
+The view validates django_comments' form (its signed timestamp and security hash tie every post to a
+form the site rendered), lets the posting rules decide the first state (comments/moderation.py) and
+hands the comment to the lifecycle (comments/lifecycle.py). It answers every problem itself: the
+stock view returns empty English 400 pages, ours shows the post again with the form, what the reader
+typed and a German message, with the right status (400 invalid, 403 closed, 409 being saved, 429 too
+fast).
 
 Spam defences, in order: honeypot field, minimum time between showing and sending the form (the
-signed timestamp), reCAPTCHA when configured, duplicate check (same post, name, e-mail and text),
-flood control (one comment per `COMMENTS_FLOOD_SECONDS` per address and per e-mail address, kept
-with `cache.add` in the shared cache so every app server sees it), then the moderation rules.
+signed timestamp), reCAPTCHA when configured, flood control (one comment per
+`COMMENTS_FLOOD_SECONDS` per client address, kept with `cache.add` in the shared cache so every app
+server sees it), then the posting rules.
+
+No answer depends on a stored e-mail address. A repeat of a comment counts as a duplicate only
+when it repeats one of the sender's own comments (the ids in their signed preview cookie), and it is
+answered exactly like the first one; flood control is keyed on the client address, not on the
+typed one. Anything else would let someone who replays a public name and text with a guessed address
+learn from the answer whether the guess is right.
 
 CSRF and cached pages: anonymous readers get post pages from the shared full-page cache, and a
 cached page cannot carry a per-reader CSRF token. CSRF protects requests that ride on a victim's
@@ -27,7 +34,6 @@ cache, and `CommentPreviewMiddleware` marks their responses private and not stor
 
 import logging
 
-from django_comments import signals
 from django_comments_xtd.models import MaxThreadLevelExceededException
 
 from django.conf import settings
@@ -35,7 +41,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -45,20 +51,26 @@ from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import BlogPostPage
 
+from . import lifecycle
 from .forms import PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
-from .moderation import comment_settings_for, comments_closed
+from .moderation import comment_settings_for, comments_closed, decide
 from .utils import (
+    author_token_digest,
+    author_token_from,
     claim_comment_slot,
-    duplicate_lock_key,
+    double_submit_lock_key,
     ip_address_to_store,
+    new_author_token,
+    preview_comment_ids,
+    remember_author_token,
     remember_preview_comment,
 )
 
 logger = logging.getLogger(__name__)
 
 POST_CONTENT_TYPE = "blog.blogpostpage"
-DUPLICATE_LOCK_SECONDS = 30
+DOUBLE_SUBMIT_LOCK_SECONDS = 30
 
 METHOD_NOT_ALLOWED = _("Kommentare werden über das Formular unter einem Beitrag gesendet.")
 POST_NOT_FOUND = _(
@@ -70,8 +82,14 @@ CSRF_FAILED = _(
 )
 COMMENTS_CLOSED = _("Kommentare sind geschlossen.")
 CHECK_FIELDS = _("Dein Kommentar wurde noch nicht gesendet. Bitte prüfe die markierten Felder.")
-DUPLICATE = _("Doppelter Kommentar entdeckt; sieht aus, als hättest du das schon gesagt!")
-TOO_MANY = _("Du schreibst die Kommentare zu schnell. Bitte etwas langsamer.")
+BEING_SAVED = _(
+    "Dieser Kommentar wird gerade schon gespeichert. Bitte warte einen Moment und lade dann den Beitrag neu; "
+    "dein Text steht unten."
+)
+TOO_MANY = _(
+    "Von deinem Anschluss kam gerade schon ein Kommentar. Bitte warte eine Viertelminute und sende ihn "
+    "dann noch einmal; dein Text ist noch da."
+)
 REQUEST_TOO_BIG = _(
     "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen). Bitte kürze deinen Text."
 )
@@ -136,14 +154,33 @@ def summary_message(form):
     return " ".join(dict.fromkeys(hidden_errors)) or CHECK_FIELDS
 
 
-def is_duplicate(post, cleaned_data):
-    return PostComment.objects.filter(
-        content_type=ContentType.objects.get_for_model(BlogPostPage),
+def own_duplicate(request, post, cleaned_data):
+    """The comment this browser already sent to this post with the same text, name, address and parent.
+
+    Only the sender's own comments count (the ids in their signed preview cookie): a check against
+    everything stored would tell anyone who replays a public name and text whether a guessed e-mail
+    address is the one the commenter used."""
+    own_ids = preview_comment_ids(request)
+    if not own_ids:
+        return None
+    reply_to = cleaned_data.get("reply_to") or 0
+    repeats = PostComment.norel_objects.filter(
+        pk__in=own_ids,
         object_pk=str(post.pk),
-        user_name=cleaned_data["name"],
-        user_email__iexact=cleaned_data["email"],
         comment=cleaned_data["comment"],
-    ).exists()
+        user_name=cleaned_data["name"],
+        user_email=cleaned_data["email"],
+    )
+    # xtd stores a top-level comment as its own parent.
+    repeats = repeats.filter(parent_id=reply_to) if reply_to else repeats.filter(parent_id=F("pk"))
+    return repeats.only("pk").first()
+
+
+def accepted_response(request, post, comment):
+    """The answer to every accepted comment (and to a repeat of one): to the comment on the post."""
+    response = HttpResponseRedirect(f"{post.get_url(request)}?kommentar={comment.pk}#c{comment.pk}")
+    response.status_code = 303
+    return never_store(response)
 
 
 @csrf_exempt
@@ -165,7 +202,8 @@ def post_comment(request):
     if post is None:
         return render_message_page(request, POST_NOT_FOUND, data, status=400)
     form = PostCommentForm(post, data=data)
-    if comments_closed(post, comment_settings_for(request, post)):
+    rules = comment_settings_for(request, post)
+    if comments_closed(post, rules):
         return render_form_again(request, post, form, COMMENTS_CLOSED, status=403)
     if not form.is_valid():
         if form.has_security_error():
@@ -173,53 +211,56 @@ def post_comment(request):
         return render_form_again(request, post, form, summary_message(form), status=400)
 
     cleaned_data = form.cleaned_data
-    if is_duplicate(post, cleaned_data):
-        return render_form_again(request, post, form, DUPLICATE, status=409)
-    if not claim_comment_slot(request, cleaned_data["email"]):
+    repeated = own_duplicate(request, post, cleaned_data)
+    if repeated is not None:
+        # Sent twice (a reload, a double click): answered exactly like the first time.
+        return accepted_response(request, post, repeated)
+    if not claim_comment_slot(request):
         return render_form_again(request, post, form, TOO_MANY, status=429)
-    lock = duplicate_lock_key(post.pk, cleaned_data["name"], cleaned_data["email"], cleaned_data["comment"])
-    if cache.add(lock, 1, timeout=DUPLICATE_LOCK_SECONDS) is False:
-        return render_form_again(request, post, form, DUPLICATE, status=409)
+    lock = double_submit_lock_key(request, post.pk, cleaned_data["comment"])
+    if cache.add(lock, 1, timeout=DOUBLE_SUBMIT_LOCK_SECONDS) is False:
+        return render_form_again(request, post, form, BEING_SAVED, status=409)
+    token = author_token_from(request) or new_author_token()
     try:
-        comment = create_comment(request, post, form)
-    except CommentRefused:
-        return render_form_again(request, post, form, COMMENTS_CLOSED, status=403)
+        comment = create_comment(request, post, form, rules, token)
     except MaxThreadLevelExceededException:
         return render_form_again(request, post, form, PARENT_TOO_DEEP, status=400)
     finally:
         cache.delete(lock)
 
-    response = HttpResponseRedirect(f"{post.get_url(request)}?kommentar={comment.pk}#c{comment.pk}")
-    response.status_code = 303
+    response = accepted_response(request, post, comment)
+    remember_author_token(request, response, token, remember=bool(cleaned_data.get("remember")))
     if not comment.is_public:
         remember_preview_comment(request, response, comment.pk)
-    return never_store(response)
+    return response
 
 
-class CommentRefused(Exception):
-    """A `comment_will_be_posted` receiver (the moderator: comments closed) refused the comment."""
-
-
-def create_comment(request, post, form):
-    """django_comments' posting steps: the moderator decides, xtd creates the PostComment."""
-    comment = form.get_comment_object(site_id=get_current_site(request).id)
-    comment.ip_address = ip_address_to_store(request)
-    if request.user.is_authenticated:
-        comment.user = request.user
-    parent = getattr(form, "parent_comment", None)
-    with transaction.atomic():
-        if parent is not None:
-            # Replies rewrite the order of their thread: one reply per thread at a time.
-            list(PostComment.objects.select_for_update().filter(pk=parent.thread_id).values_list("pk"))
-        responses = signals.comment_will_be_posted.send(sender=comment.__class__, comment=comment, request=request)
-        if any(response is False for _receiver, response in responses):
-            raise CommentRefused
-        comment.save()
-        signals.comment_was_posted.send(sender=comment.__class__, comment=comment, request=request)
-        if not comment.xtd_comment:
-            # xtd found a comment with the same author and second: a double submission.
-            raise CommentRefused
-    return comment.xtd_comment
+def create_comment(request, post, form, rules, token):
+    """The posting rules decide the comment's first state; the lifecycle stores it."""
+    cleaned_data = form.cleaned_data
+    digest = author_token_digest(token)
+    status, reasons = decide(
+        rules,
+        name=cleaned_data["name"],
+        email=cleaned_data["email"],
+        url=cleaned_data["url"],
+        text=cleaned_data["comment"],
+        author_token=digest,
+    )
+    return lifecycle.submit(
+        post=post,
+        parent=getattr(form, "parent_comment", None),
+        name=cleaned_data["name"],
+        email=cleaned_data["email"],
+        url=cleaned_data["url"],
+        text=cleaned_data["comment"],
+        site_id=get_current_site(request).id,
+        ip_address=ip_address_to_store(request),
+        user=request.user,
+        author_token=digest,
+        status=status,
+        reasons=reasons,
+    )
 
 
 def comment_redirect(request, content_type_id, object_pk):

@@ -4,8 +4,7 @@ and the comment button on a post's edit page."""
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from comments import notifications  # noqa: F401  (connects the held-comment e-mail to post_save)
-from comments.admin import actions
+from comments import lifecycle
 from comments.admin.bulk_actions import BULK_ACTIONS
 from comments.admin.panels import HeldCommentsPanel, post_comments_button
 from comments.admin.permissions import CommentPermissionPolicy
@@ -26,7 +25,7 @@ for bulk_action_class in BULK_ACTIONS:
 
 @hooks.register("register_log_actions")
 def register_comment_log_actions(log_actions):
-    for action, label in actions.LOG_ACTIONS.items():
+    for action, label in lifecycle.LOG_ACTIONS.items():
         log_actions.register_action(action, label, label)
 
 

@@ -253,14 +253,15 @@ class RouteCacheMiddleware:
 
 # --- Invalidation -----------------------------------------------------------------------------
 
-# Models whose changes show on pages without a page being published: snippets, settings, media,
-# comments (a comment published without moderation) and the site itself.
+# Models whose changes show on pages without a page being published: snippets, settings, media and
+# the site itself. Comments are not among them: only a change to what readers see counts, and the
+# comment lifecycle announces exactly those (`post_comments_changed`); a held or spam comment changes
+# no public page.
 INVALIDATING_MODELS = [
     "blog.Author",
     "blog.Category",
     "home.SiteSettings",
     "comments.CommentSettings",
-    "comments.PostComment",
     "wagtailimages.Image",
     "wagtaildocs.Document",
     "wagtailcore.Site",
@@ -272,7 +273,7 @@ INVALIDATING_MODELS = [
 
 # Models whose new rows show on a page at once; new rows of the others (a settings row made with
 # defaults on first use, a new author or image) show only once a page that uses them is published.
-SHOWN_WHEN_CREATED = {"comments.PostComment", "wagtailcore.PageViewRestriction"}
+SHOWN_WHEN_CREATED = {"wagtailcore.PageViewRestriction"}
 # Bookkeeping that Wagtail saves while rendering (an image's size and hash): changes nothing shown.
 BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
 

@@ -12,7 +12,6 @@ import ipaddress
 import json
 import re
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -25,7 +24,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -38,7 +36,8 @@ from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.models import RESERVED_POST_SLUGS, Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category
-from comments.models import PostComment
+from comments import lifecycle
+from comments.models import PostComment, Status
 
 from . import wxr
 from .content import ImageRef, convert_body, html_to_plain_text
@@ -70,24 +69,13 @@ GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", 
 PROGRESS_EVERY = 100
 MAX_LISTED_NOTES = 40
 COMMENT_NAME_MAX_LENGTH = 50
-
-
-@contextmanager
-def without_held_comment_emails():
-    """Comments pending on WordPress arrive held, and the moderation queue lists them; the moderators
-    must not get one e-mail per imported comment (comments/notifications.py mails each new held one)."""
-    try:
-        from comments.notifications import held_comment_saved
-    except ImportError:
-        yield
-        return
-    dispatch_uid = "comments.notify_moderators_of_held_comment"
-    disconnected = post_save.disconnect(sender=PostComment, dispatch_uid=dispatch_uid)
-    try:
-        yield
-    finally:
-        if disconnected:
-            post_save.connect(held_comment_saved, sender=PostComment, dispatch_uid=dispatch_uid)
+WORDPRESS_COMMENT_STATUS = {
+    "1": Status.APPROVED,
+    "0": Status.PENDING,
+    "spam": Status.SPAM,
+    "trash": Status.TRASH,
+    "post-trashed": Status.TRASH,
+}
 
 
 def make_slug(value, max_length=200):
@@ -260,7 +248,7 @@ class WordPressImporter:
         self.ip_cutoff = timezone.now() - datetime.timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
         # Wagtail would refresh its reference index ("usage") after every single save, several times
         # per post; the import refreshes it once per written post instead (see save_post_revision).
-        with disable_reference_index_auto_update(), without_held_comment_emails():
+        with disable_reference_index_auto_update():
             if self.dry_run:
                 with transaction.atomic():
                     self.import_all()
@@ -674,14 +662,12 @@ class WordPressImporter:
         if comment.comment_type in {"pingback", "trackback"}:
             self.report.skip(Kind.COMMENT, _("Pingback/Trackback"))
             return
-        state = {"1": "approved", "0": "held", "spam": "spam", "trash": "trash", "post-trashed": "trash"}.get(
-            comment.approved
-        )
-        if state is None:
+        status = WORDPRESS_COMMENT_STATUS.get(comment.approved)
+        if status is None:
             self.report.skip(Kind.COMMENT, _("unbekannter Status „%(status)s“") % {"status": comment.approved})
             return
-        if state in {"spam", "trash"} and mapping is None:
-            self.report.skip(Kind.COMMENT, _("Spam") if state == "spam" else _("Papierkorb"))
+        if status in {Status.SPAM, Status.TRASH} and mapping is None:
+            self.report.skip(Kind.COMMENT, _("Spam") if status == Status.SPAM else _("Papierkorb"))
             return
         text = html_to_plain_text(comment.content)
         if not text:
@@ -700,11 +686,10 @@ class WordPressImporter:
             "comment": text,
             "submit_date": submitted,
             "ip_address": shorten_ip(comment.ip) if submitted >= self.ip_cutoff else None,
-            "is_public": state == "approved",
-            "is_removed": state in {"spam", "trash"},
-            "is_spam": state == "spam",
         }
-        digest = content_hash({key: value for key, value in values.items() if key != "ip_address"})
+        digest = content_hash(
+            {**{key: value for key, value in values.items() if key != "ip_address"}, "status": status}
+        )
         if mapping is not None:
             existing = saved.get(comment.wp_id)
             if existing is None:
@@ -712,10 +697,13 @@ class WordPressImporter:
             elif mapping.extra.get("hash") == digest:
                 self.report.count(Kind.COMMENT, "unchanged")
             else:
-                for name, value in values.items():
-                    setattr(existing, name, value)
-                existing.save()
-                mapping.extra = {"hash": digest}
+                # Updated rows, not saved objects, and the state through the lifecycle: a moderator's
+                # decision in Wagtail since the last import wins over WordPress.
+                PostComment.norel_objects.filter(pk=existing.pk).update(**values)
+                imported_status = mapping.extra.get("status")
+                if imported_status is None or existing.status == imported_status:
+                    lifecycle.set_imported_status(existing, status)
+                mapping.extra = {"hash": digest, "status": status}
                 mapping.save(update_fields=["extra", "updated_at"])
                 self.report.count(Kind.COMMENT, "updated")
             return
@@ -725,16 +713,20 @@ class WordPressImporter:
             object_pk=str(page.pk),
             site_id=settings.SITE_ID,
             parent_id=parent.pk if parent else 0,
+            status=status,
+            is_public=False,
+            is_removed=status in {Status.SPAM, Status.TRASH},
             **values,
         )
         new_comment.save()
+        lifecycle.record_imported(new_comment)
         saved[comment.wp_id] = new_comment
         ImportedObject.objects.create(
             kind=Kind.COMMENT,
             wp_id=comment.wp_id,
             content_type=self.content_type(PostComment),
             object_id=new_comment.pk,
-            extra={"hash": digest},
+            extra={"hash": digest, "status": status},
         )
         self.report.count(Kind.COMMENT, "created")
 

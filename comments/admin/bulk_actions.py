@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from wagtail.admin.views.bulk_action import BulkAction
 
-from comments.admin import actions
+from comments import lifecycle
 from comments.admin.permissions import CommentPermissionPolicy
 from comments.models import PostComment
 
@@ -56,17 +56,18 @@ class TransitionBulkAction(CommentBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        changed = sum(actions.apply(comment, cls.transition, user) for comment in objects)
+        changed = 0
+        for comment in objects:
+            try:
+                changed += lifecycle.apply(comment, cls.transition, user)
+            except (lifecycle.TransitionNotAllowed, PostComment.DoesNotExist):
+                continue  # not possible from its state (or gone): the others go on, the count says so
         return changed, 0
 
     def replies_note(self, items):
-        if self.transition not in ("unpublish", "spam", "trash"):
+        if self.transition not in lifecycle.HIDING_ACTIONS:
             return ""
-        replies = sum(
-            actions.visible_replies_count(item["item"])
-            for item in items
-            if actions.status_of(item["item"]) == actions.APPROVED
-        )
+        replies = sum(lifecycle.visible_replies_count(item["item"]) for item in items if item["item"].is_public)
         if not replies:
             return ""
         return _("%(count)s sichtbare Antwort(en) auf diese Kommentare werden zusammen mit ihnen verborgen.") % {
@@ -84,12 +85,12 @@ class ApproveBulkAction(TransitionBulkAction):
     done_message = _("freigegeben")
 
 
-class UnpublishBulkAction(TransitionBulkAction):
+class WithdrawBulkAction(TransitionBulkAction):
     display_name = _("Zurückziehen")
-    action_type = "unpublish"
+    action_type = "withdraw"
     aria_label = _("Ausgewählte Kommentare zurückziehen")
     action_priority = 20
-    transition = "unpublish"
+    transition = "withdraw"
     confirmation_question = _("Diese Kommentare zurückziehen? Sie warten dann wieder auf Freigabe.")
     done_message = _("zurückgezogen")
 
@@ -114,6 +115,16 @@ class TrashBulkAction(TransitionBulkAction):
     done_message = _("in den Papierkorb gelegt")
 
 
+class RestoreBulkAction(TransitionBulkAction):
+    display_name = _("Wiederherstellen")
+    action_type = "restore"
+    aria_label = _("Ausgewählte Kommentare wiederherstellen")
+    action_priority = 45
+    transition = "restore"
+    confirmation_question = _("Diese Kommentare wiederherstellen? Sie warten dann wieder auf Freigabe.")
+    done_message = _("wiederhergestellt")
+
+
 class DeleteBulkAction(CommentBulkAction):
     display_name = _("Endgültig löschen")
     action_type = "delete"
@@ -130,8 +141,8 @@ class DeleteBulkAction(CommentBulkAction):
         for comment in objects:
             if comment.pk in deleted_ids:
                 continue  # already gone as a reply of another selected comment
-            deleted_ids.update(actions.descendant_ids(comment))
-            actions.delete(comment, user)
+            deleted_ids.update(lifecycle.descendant_ids(comment))
+            lifecycle.delete(comment, user)
             deleted_ids.add(comment.pk)
         return len([comment for comment in objects if comment.pk in deleted_ids]), 0
 
@@ -139,11 +150,18 @@ class DeleteBulkAction(CommentBulkAction):
         selected = {item["item"].pk for item in items}
         replies = set()
         for item in items:
-            replies.update(actions.descendant_ids(item["item"]))
+            replies.update(lifecycle.descendant_ids(item["item"]))
         extra = replies - selected
         if not extra:
             return ""
         return _("%(count)s Antwort(en) auf diese Kommentare werden mit gelöscht.") % {"count": len(extra)}
 
 
-BULK_ACTIONS = [ApproveBulkAction, UnpublishBulkAction, SpamBulkAction, TrashBulkAction, DeleteBulkAction]
+BULK_ACTIONS = [
+    ApproveBulkAction,
+    WithdrawBulkAction,
+    SpamBulkAction,
+    TrashBulkAction,
+    RestoreBulkAction,
+    DeleteBulkAction,
+]

@@ -10,8 +10,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 
-from comments.admin import actions
 from comments.admin.permissions import CommentPermissionPolicy
+from comments.models import Status
 
 DASHBOARD_NEWEST = 5
 
@@ -20,7 +20,7 @@ policy = CommentPermissionPolicy()
 
 def held_for(user):
     """The held comments this user may decide on."""
-    return policy.instances_user_has_permission_for(user, "change").filter(actions.STATUS_QUERIES[actions.PENDING])
+    return policy.instances_user_has_permission_for(user, "change").held()
 
 
 class CommentsMenuItem(MenuItem):
@@ -69,9 +69,9 @@ def post_comments_button(page, user):
     from comments.admin.permissions import comments_on_page
 
     comments = policy.instances_user_has_permission_for(user, "change") & comments_on_page(page)
-    held = comments.filter(actions.STATUS_QUERIES[actions.PENDING]).count()
-    approved = comments.filter(actions.STATUS_QUERIES[actions.APPROVED]).count()
+    held = comments.held().count()
+    approved = comments.with_status(Status.APPROVED).count()
     label = _("Kommentare: %(approved)s freigegeben, %(held)s ausstehend") % {"approved": approved, "held": held}
-    status = actions.PENDING if held else "all"
+    status = "pending" if held else "all"
     url = reverse("comment_moderation:index") + "?" + urlencode({"post": page.pk, "status": status})
     return Button(label, url=url, icon_name="comment", priority=80)

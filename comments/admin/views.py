@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,33 +21,35 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
 from blog.models import BlogPostPage
-from comments.admin import actions
+from comments import lifecycle
 from comments.admin.permissions import CommentPermissionPolicy, editable_pages
-from comments.models import PostComment
+from comments.models import HELD_STATUSES, PostComment, Status
 
+# The queue's status filter: "Ausstehend" holds every comment waiting for a decision (new ones and
+# withdrawn ones), then one value per remaining state, then everything.
+STATUS_HELD = "pending"
 STATUS_ALL = "all"
-ACTION_LABELS = {
-    "approve": gettext_lazy("Freigeben"),
-    "unpublish": gettext_lazy("Zurückziehen"),
-    "spam": gettext_lazy("Als Spam markieren"),
-    "trash": gettext_lazy("In den Papierkorb"),
+STATUS_FILTERS = {
+    STATUS_HELD: gettext_lazy("Ausstehend"),
+    Status.APPROVED: gettext_lazy("Freigegeben"),
+    Status.SPAM: gettext_lazy("Spam"),
+    Status.TRASH: gettext_lazy("Papierkorb"),
 }
-ACTION_ICONS = {"approve": "check", "unpublish": "cross", "spam": "warning", "trash": "bin"}
+ACTION_ICONS = {"approve": "check", "withdraw": "cross", "spam": "warning", "trash": "bin", "restore": "undo"}
 ACTION_DONE_MESSAGES = {
     "approve": gettext_lazy("Kommentar freigegeben."),
-    "unpublish": gettext_lazy("Kommentar zurückgezogen: er wartet wieder auf Freigabe."),
+    "withdraw": gettext_lazy("Kommentar zurückgezogen: er wartet wieder auf Freigabe."),
     "spam": gettext_lazy("Kommentar als Spam markiert."),
     "trash": gettext_lazy("Kommentar in den Papierkorb gelegt."),
+    "restore": gettext_lazy("Kommentar wiederhergestellt: er wartet wieder auf Freigabe."),
 }
-# Actions that hide a visible comment: its replies are hidden with it (django-comments-xtd).
-HIDING_ACTIONS = {"unpublish", "spam", "trash"}
 
 policy = CommentPermissionPolicy()
 
@@ -59,6 +63,14 @@ def scoped_comments(user, action="change"):
 
 def excerpt(comment):
     return Truncator(comment.comment).chars(80)
+
+
+def status_label(comment):
+    label = Status(comment.status).label
+    if comment.status == Status.APPROVED and not comment.is_public:
+        # Approved, but hidden with the comment it answers.
+        return _("%(status)s (verborgen mit dem Kommentar darüber)") % {"status": label}
+    return label
 
 
 def moderate_url(comment, action):
@@ -77,17 +89,31 @@ def replies_note(count):
 # --- The listing -------------------------------------------------------------------------------
 
 
+def posts_with_comments_for(request):
+    """The posts the "Beitrag" filter offers: those with comments this user may moderate, and only
+    posts that were published at some point (a draft's working title is nobody's business here)."""
+    if request is None:
+        return BlogPostPage.objects.none()
+    in_scope = policy.instances_user_has_permission_for(request.user, "change").values("object_pk")
+    return (
+        BlogPostPage.objects.filter(Q(live=True) | Q(first_published_at__isnull=False))
+        .annotate(pk_text=Cast("pk", CharField()))
+        .filter(pk_text__in=in_scope)
+        .order_by("-date", "-pk")
+    )
+
+
 class CommentFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
-        choices=[*actions.STATUS_LABELS.items(), (STATUS_ALL, gettext_lazy("Alle"))],
+        choices=[*STATUS_FILTERS.items(), (STATUS_ALL, gettext_lazy("Alle"))],
         method="filter_status",
         empty_label=None,
-        initial=actions.PENDING,
+        initial=STATUS_HELD,
     )
     post = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Beitrag"),
-        queryset=BlogPostPage.objects.order_by("-date", "-pk"),
+        queryset=posts_with_comments_for,
         method="filter_post",
     )
 
@@ -99,16 +125,33 @@ class CommentFilterSet(WagtailFilterSet):
         # The queue opens on the held comments: "Ausstehend" is the filter when none is chosen.
         if data is not None and not data.get("status"):
             data = data.copy()
-            data["status"] = actions.PENDING
+            data["status"] = STATUS_HELD
         super().__init__(data, *args, **kwargs)
 
     def filter_status(self, queryset, name, value):
         if value == STATUS_ALL:
             return queryset
-        return queryset.filter(actions.STATUS_QUERIES[value])
+        if value == STATUS_HELD:
+            return queryset.filter(status__in=HELD_STATUSES)
+        return queryset.filter(status=value)
 
     def filter_post(self, queryset, name, value):
         return queryset.filter(object_pk=str(value.pk))
+
+
+class CommentTextColumn(Column):
+    """The whole text, so a moderator can decide without opening anything; long ones folded."""
+
+    cell_template_name = "comments_admin/text_cell.html"
+    FOLD_AFTER = 400
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["comment"] = instance
+        context["folded"] = len(instance.comment) > self.FOLD_AFTER
+        context["teaser"] = Truncator(instance.comment).chars(self.FOLD_AFTER)
+        context["edit_url"] = reverse("comment_moderation:edit", args=[quote(instance.pk)])
+        return context
 
 
 class PostColumn(Column):
@@ -154,18 +197,11 @@ class CommentIndexView(generic.IndexView):
 
     @cached_property
     def columns(self):
-        title_column_class = self._get_title_column_class(TitleColumn)
         post_column = PostColumn("post", label=_("Beitrag"))
         post_column.listing_view = self
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="comment"),
-            title_column_class(
-                "comment",
-                label=_("Kommentar"),
-                accessor=excerpt,
-                get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
-                get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
-            ),
+            CommentTextColumn("comment", label=_("Kommentar")),
             Column("user_name", label=_("Name")),
             Column("user_email", label=_("E-Mail")),
             post_column,
@@ -173,25 +209,21 @@ class CommentIndexView(generic.IndexView):
             StatusTagColumn(
                 "status",
                 label=_("Status"),
-                accessor=lambda comment: actions.STATUS_LABELS[actions.status_of(comment)],
-                primary=lambda comment: actions.status_of(comment) == actions.APPROVED,
+                accessor=status_label,
+                primary=lambda comment: comment.is_public,
             ),
         ]
 
     def get_list_more_buttons(self, instance):
-        status = actions.status_of(instance)
         buttons = []
-        for priority, action in enumerate(actions.TRANSITIONS, start=1):
-            if actions.TRANSITIONS[action][1] == status:
-                continue
+        for priority, action in enumerate(lifecycle.actions_for(instance), start=1):
             url = moderate_url(instance, action)
             attrs = {}
-            # One click for everything but hiding a comment that has replies: that asks first.
-            if not (action in HIDING_ACTIONS and status == actions.APPROVED and instance.nested_count):
+            # One click for everything but hiding a public comment that has replies: that asks first.
+            if not (action in lifecycle.HIDING_ACTIONS and instance.is_public and instance.nested_count):
                 attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
-            buttons.append(
-                Button(ACTION_LABELS[action], url=url, icon_name=ACTION_ICONS[action], attrs=attrs, priority=priority)
-            )
+            label = lifecycle.TRANSITIONS[action].label
+            buttons.append(Button(label, url=url, icon_name=ACTION_ICONS[action], attrs=attrs, priority=priority))
         buttons.append(
             Button(
                 _("Text bearbeiten"),
@@ -200,7 +232,7 @@ class CommentIndexView(generic.IndexView):
                 priority=10,
             )
         )
-        if status == actions.APPROVED and can_be_answered(instance):
+        if can_be_answered(instance):
             buttons.append(
                 Button(
                     _("Antworten"),
@@ -240,7 +272,10 @@ class CommentIndexView(generic.IndexView):
 
 
 def can_be_answered(comment):
-    return comment.level < max_thread_level_for_content_type(comment.content_type)
+    """Staff may answer any comment that is not spam or in the trash and not at the deepest level."""
+    return comment.status not in (Status.SPAM, Status.TRASH) and comment.level < max_thread_level_for_content_type(
+        comment.content_type
+    )
 
 
 # --- Editing, deleting, history ---------------------------------------------------------------
@@ -258,9 +293,19 @@ class ScopedObjectMixin:
 class CommentEditView(ScopedObjectMixin, generic.EditView):
     page_title = gettext_lazy("Kommentar bearbeiten")
     success_message = gettext_lazy("Kommentartext gespeichert.")
+    template_name = "comments_admin/edit.html"
+
+    def get_usage_url(self):
+        return None  # comments are used nowhere; the viewset routes no usage view
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["comment"] = self.object
+        context["status_label"] = status_label(self.object)
+        return context
 
     def save_instance(self):
-        actions.edit_text(self.object, self.form.cleaned_data["comment"], self.request.user)
+        lifecycle.edit(self.object, self.form.cleaned_data["comment"], self.request.user)
         return self.object
 
     def get_success_buttons(self):
@@ -277,7 +322,7 @@ class CommentDeleteView(ScopedObjectMixin, generic.DeleteView):
 
     @property
     def confirmation_message(self):
-        replies = len(actions.descendant_ids(self.object))
+        replies = len(lifecycle.descendant_ids(self.object))
         message = _("Diesen Kommentar endgültig löschen? Das lässt sich nicht rückgängig machen.")
         if replies:
             message += " " + _("Seine %(count)s Antwort(en) werden mit gelöscht.") % {"count": replies}
@@ -287,7 +332,7 @@ class CommentDeleteView(ScopedObjectMixin, generic.DeleteView):
         return str(self.success_message)
 
     def delete_action(self):
-        actions.delete(self.object, self.request.user)
+        lifecycle.delete(self.object, self.request.user)
 
 
 class CommentHistoryView(generic.history.HistoryView):
@@ -297,6 +342,9 @@ class CommentHistoryView(generic.history.HistoryView):
         # Only the object lookup is scoped; the listing of this view is the object's log entries.
         return scoped_comments(self.request.user)
 
+    def get_usage_url(self):
+        return None
+
 
 # --- Moderation actions and replies -----------------------------------------------------------
 
@@ -305,7 +353,7 @@ class ModerateView(View):
     """GET: a confirmation page (what happens, what happens to the replies). POST: do it."""
 
     def dispatch(self, request, pk, action):
-        if action not in actions.TRANSITIONS:
+        if action not in lifecycle.TRANSITIONS:
             return redirect("comment_moderation:index")
         self.action = action
         self.comment = get_object_or_404(scoped_comments(request.user), pk=pk)
@@ -313,31 +361,43 @@ class ModerateView(View):
         return super().dispatch(request, pk, action)
 
     def get(self, request, pk, action):
-        hides = action in HIDING_ACTIONS and actions.status_of(self.comment) == actions.APPROVED
+        hides = action in lifecycle.HIDING_ACTIONS and self.comment.is_public
+        label = lifecycle.TRANSITIONS[action].label
         return TemplateResponse(
             request,
             "comments_admin/confirm_action.html",
             {
                 "comment": self.comment,
-                "action_label": ACTION_LABELS[action],
-                "replies_note": replies_note(actions.visible_replies_count(self.comment)) if hides else "",
+                "action_label": label,
+                "replies_note": replies_note(lifecycle.visible_replies_count(self.comment)) if hides else "",
                 "next": self.next_url,
                 "header_icon": "comment",
-                "page_title": ACTION_LABELS[action],
+                "page_title": label,
             },
         )
 
     def post(self, request, pk, action):
-        if actions.apply(self.comment, action, request.user):
-            messages.success(request, ACTION_DONE_MESSAGES[action])
+        try:
+            changed = lifecycle.apply(self.comment, action, request.user)
+        except lifecycle.TransitionNotAllowed:
+            messages.warning(
+                request,
+                _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.")
+                % {"status": Status(self.comment.status).label},
+            )
+        except PostComment.DoesNotExist:
+            messages.warning(request, _("Diesen Kommentar gibt es nicht mehr."))
         else:
-            messages.warning(request, _("Der Kommentar hatte diesen Status schon."))
+            if changed:
+                messages.success(request, ACTION_DONE_MESSAGES[action])
+            else:
+                messages.warning(request, _("Der Kommentar hatte diesen Status schon."))
         return redirect(self.next_url)
 
 
 class ReplyForm(forms.Form):
     comment = forms.CharField(
-        label=gettext_lazy("Antwort der Moderation"),
+        label=gettext_lazy("Antwort der Redaktion"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=settings.COMMENTS_MAX_LENGTH,
     )
@@ -363,15 +423,21 @@ class ReplyView(View):
 
     def post(self, request, pk):
         form = ReplyForm(request.POST)
-        if actions.status_of(self.parent) != actions.APPROVED:
-            form.add_error(None, _("Nur auf freigegebene Kommentare kann geantwortet werden."))
+        if self.parent.status in (Status.SPAM, Status.TRASH):
+            form.add_error(None, _("Auf Spam und Kommentare im Papierkorb kann nicht geantwortet werden."))
         elif not can_be_answered(self.parent):
             form.add_error(None, _("Dieser Gesprächsfaden ist schon so tief verschachtelt wie erlaubt."))
         if not form.is_valid():
             return self.render(form)
-        actions.reply(self.parent, form.cleaned_data["comment"], request.user)
-        messages.success(request, _("Antwort veröffentlicht."))
-        return redirect(reverse("comment_moderation:index") + "?status=approved")
+        answer = lifecycle.reply_as_staff(self.parent, form.cleaned_data["comment"], request.user)
+        if answer.is_public:
+            messages.success(request, _("Antwort veröffentlicht."))
+        else:
+            messages.success(
+                request,
+                _("Antwort gespeichert. Sie erscheint, sobald der Kommentar, auf den sie antwortet, freigegeben ist."),
+            )
+        return redirect(reverse("comment_moderation:index") + "?status=all")
 
 
 # --- The viewset -------------------------------------------------------------------------------

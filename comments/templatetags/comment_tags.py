@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from blog.models import BlogPostPage
 
 from ..forms import PostCommentForm
-from ..models import PostComment
+from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
 from ..utils import preview_comment_ids
 from ..views import must_check_csrf
@@ -21,6 +21,7 @@ from ..views import must_check_csrf
 register = template.Library()
 
 REPLY_QUERY_PARAMETER = "antwort"
+OWN_WAITING_STATUSES = (Status.PENDING, Status.WITHDRAWN, Status.SPAM)
 # Only what the page shows: the e-mail address is never even loaded.
 DISPLAYED_FIELDS = (
     "pk",
@@ -29,7 +30,7 @@ DISPLAYED_FIELDS = (
     "comment",
     "submit_date",
     "is_public",
-    "is_removed",
+    "is_moderator_reply",
     "parent_id",
     "thread_id",
     "level",
@@ -69,10 +70,10 @@ class CommentSection:
 
     @cached_property
     def comments(self):
-        visible = Q(is_public=True, is_removed=False)
+        visible = Q(is_public=True)
         if self.own_ids:
-            # The reader's own held comments (not those a moderator put in the trash).
-            visible |= Q(pk__in=self.own_ids, is_public=False) & (Q(is_removed=False) | Q(is_spam=True))
+            # The reader's own comments that wait (spam looks the same to its sender; the trash does not).
+            visible |= Q(pk__in=self.own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
         return list(
             PostComment.norel_objects.filter(visible, content_type=self.content_type, object_pk=str(self.page.pk))
             .only(*DISPLAYED_FIELDS)

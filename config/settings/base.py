@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "config",
     "home",
     "blog",
-    "comments",
     "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -109,6 +108,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_comments_xtd",
     "django_comments",
+    # After django_comments_xtd: CommentsConfig.ready() disconnects a hook xtd connects in its ready().
+    "comments",
     "django_recaptcha",
     "django_tasks",
     "django_tasks_db",

@@ -59,9 +59,9 @@ def comment_rules(home_page):
     return CommentSettings.for_site(Site.objects.get(is_default_site=True))
 
 
-def approve(comment):
-    """What a moderator's "Freigeben" does to the stored comment."""
-    comment.is_public = True
-    comment.is_removed = False
-    comment.save()
+def approve(comment, user=None):
+    """A moderator's "Freigeben", through the lifecycle."""
+    from comments import lifecycle
+
+    lifecycle.apply(comment, "approve", user)
     return comment

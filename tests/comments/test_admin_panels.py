@@ -9,10 +9,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from comments import cache as comment_cache
-from comments.admin import actions
 from comments.admin.panels import CommentsMenuItem
 from comments.factories import PostCommentFactory, make_staff
-from comments.models import PostComment
+from comments.models import PostComment, Status
 
 
 @pytest.fixture
@@ -33,48 +32,51 @@ def bulk_url(action, *comments):
 
 @pytest.mark.parametrize(
     ("action", "status"),
-    [("approve", actions.APPROVED), ("spam", actions.SPAM), ("trash", actions.TRASH), ("unpublish", actions.PENDING)],
+    [("approve", Status.APPROVED), ("spam", Status.SPAM), ("trash", Status.TRASH), ("withdraw", Status.WITHDRAWN)],
 )
 def test_bulk_action_asks_then_changes_every_selected_comment(moderator_client, moderator, post, action, status):
-    start = {"is_public": True} if action == "unpublish" else {}
+    start = {"status": Status.APPROVED} if action == "withdraw" else {}
     selected = PostCommentFactory.create_batch(3, post=post, **start)
     untouched = PostCommentFactory(post=post, **start)
     confirmation = moderator_client.get(bulk_url(action, *selected))
     assert confirmation.status_code == 200
     assert all(comment.comment in confirmation.content.decode() for comment in selected)
-    assert all(actions.status_of(PostComment.objects.get(pk=c.pk)) != status for c in selected)
+    assert all(PostComment.objects.get(pk=c.pk).status != status for c in selected)
     response = moderator_client.post(bulk_url(action, *selected))
     assert response.status_code == 302
     for comment in selected:
         comment.refresh_from_db()
-        assert actions.status_of(comment) == status
+        assert comment.status == status
         assert ModelLogEntry.objects.filter(action=f"comments.{action}", object_id=str(comment.pk), user=moderator)
     untouched.refresh_from_db()
-    assert actions.status_of(untouched) != status
+    assert untouched.status != status
 
 
 def test_bulk_unpublish_warns_about_replies(moderator_client, post):
-    parent = PostCommentFactory(post=post, is_public=True)
-    PostCommentFactory(parent=parent, is_public=True)
-    confirmation = moderator_client.get(bulk_url("unpublish", parent))
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
+    PostCommentFactory(parent=parent, status=Status.APPROVED)
+    confirmation = moderator_client.get(bulk_url("withdraw", parent))
     assert "1 sichtbare Antwort(en)" in confirmation.content.decode()
 
 
 def test_bulk_delete_removes_comments_and_their_replies(moderator_client, post):
-    parent = PostCommentFactory(post=post, is_public=True)
-    reply = PostCommentFactory(parent=parent, is_public=True)
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
+    reply = PostCommentFactory(parent=parent, status=Status.APPROVED)
     other = PostCommentFactory(post=post)
     confirmation = moderator_client.get(bulk_url("delete", parent, other))
     assert "1 Antwort(en) auf diese Kommentare werden mit gelöscht" in confirmation.content.decode()
     moderator_client.post(bulk_url("delete", parent, other))
     assert not PostComment.objects.filter(pk__in=[parent.pk, reply.pk, other.pk]).exists()
-    assert ModelLogEntry.objects.filter(action="comments.delete").count() == 2
+    # One entry per deleted comment: the two chosen ones and the reply deleted with its parent.
+    entries = ModelLogEntry.objects.filter(action="comments.delete")
+    assert sorted(int(entry.object_id) for entry in entries) == sorted([parent.pk, reply.pk, other.pk])
+    assert entries.get(object_id=str(reply.pk)).data["deleted_with"] == parent.pk
 
 
 def test_menu_badge_counts_held_comments(rf, moderator, post):
     PostCommentFactory.create_batch(3, post=post)
-    PostCommentFactory(post=post, is_public=True)
-    PostCommentFactory(post=post, is_removed=True, is_spam=True)
+    PostCommentFactory(post=post, status=Status.APPROVED)
+    PostCommentFactory(post=post, status=Status.SPAM)
     request = rf.get("/admin/")
     request.user = moderator
     item = CommentsMenuItem("Kommentare", reverse("comment_moderation:index"), icon_name="comment")
@@ -96,7 +98,7 @@ def test_menu_item_is_hidden_from_staff_without_comment_rights(rf, post):
 def test_dashboard_panel_counts_and_lists_the_newest_five(moderator_client, post):
     PostCommentFactory.create_batch(6, post=post)
     newest = PostCommentFactory(post=post, comment="Der neueste Kommentar")
-    PostCommentFactory(post=post, is_public=True, comment="Schon freigegeben")
+    PostCommentFactory(post=post, status=Status.APPROVED, comment="Schon freigegeben")
     content = moderator_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "7 Kommentare warten auf Freigabe" in content
     assert newest.comment in content
@@ -110,7 +112,7 @@ def test_post_edit_page_shows_comment_count_and_links_to_the_queue(client, post)
     editor = make_staff("chefin", superuser=True)
     client.force_login(editor)
     PostCommentFactory.create_batch(2, post=post)
-    PostCommentFactory(post=post, is_public=True)
+    PostCommentFactory(post=post, status=Status.APPROVED)
     content = client.get(reverse("wagtailadmin_pages:edit", args=[post.pk])).content.decode()
     assert "Kommentare: 1 freigegeben, 2 ausstehend" in content
     assert f"/admin/kommentare/?post={post.pk}&amp;status=pending" in content

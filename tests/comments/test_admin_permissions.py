@@ -12,9 +12,8 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 
 from blog.factories import BlogPostPageFactory
-from comments.admin import actions
 from comments.factories import PostCommentFactory, make_staff
-from comments.models import PostComment
+from comments.models import PostComment, Status
 
 ALLOWED, DENIED, LOGIN, NOT_FOUND = "allowed", "denied", "login", "not found"
 USERS = ["superuser", "moderator", "section_editor", "plain_staff", "no_admin_access", "anonymous"]
@@ -84,21 +83,21 @@ def test_listing(client, world, who):
 
 
 @pytest.mark.parametrize("on", ["own", "other"])
-@pytest.mark.parametrize("action", ["approve", "unpublish", "spam", "trash"])
+@pytest.mark.parametrize("action", ["approve", "withdraw", "spam", "trash"])
 @pytest.mark.parametrize("who", USERS)
 def test_row_actions(client, world, who, action, on):
-    comment = PostCommentFactory(post=world[on], is_public=(action == "unpublish"))
-    before = actions.status_of(comment)
+    comment = PostCommentFactory(post=world[on], status=Status.APPROVED if action == "withdraw" else Status.PENDING)
+    before = comment.status
     response = client_for(client, world, who).post(reverse("comment_moderation:moderate", args=[comment.pk, action]))
     assert outcome(response) == expected(who, on)
     comment.refresh_from_db()
-    assert (actions.status_of(comment) != before) == (expected(who, on) == ALLOWED)
+    assert (comment.status != before) == (expected(who, on) == ALLOWED)
 
 
 @pytest.mark.parametrize("on", ["own", "other"])
 @pytest.mark.parametrize("who", USERS)
 def test_edit_reply_delete_and_history(client, world, who, on):
-    comment = PostCommentFactory(post=world[on], is_public=True, comment="Alter Text")
+    comment = PostCommentFactory(post=world[on], status=Status.APPROVED, comment="Alter Text")
     client = client_for(client, world, who)
     history = client.get(reverse("comment_moderation:history", args=[comment.pk]))
     assert outcome(history) == expected(who, on)

@@ -7,9 +7,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from blog.factories import BlogPostPageFactory
-from comments.admin import actions
 from comments.factories import PostCommentFactory, make_staff
-from comments.models import PostComment
+from comments.models import PostComment, Status
 
 QUEUE = reverse("comment_moderation:index")
 
@@ -31,7 +30,7 @@ def moderate(client, comment, action, **data):
 
 def test_queue_opens_on_held_comments(moderator_client, post):
     held = PostCommentFactory(post=post, comment="Bitte freigeben")
-    PostCommentFactory(post=post, comment="Schon sichtbar", is_public=True)
+    PostCommentFactory(post=post, comment="Schon sichtbar", status=Status.APPROVED)
     response = moderator_client.get(QUEUE)
     assert response.status_code == 200
     content = response.content.decode()
@@ -48,9 +47,9 @@ def test_queue_opens_on_held_comments(moderator_client, post):
 def test_status_filter_shows_only_that_status(moderator_client, post, status, expected):
     comments = {
         "held": PostCommentFactory(post=post, comment="Kommentar held"),
-        "approved": PostCommentFactory(post=post, comment="Kommentar approved", is_public=True),
-        "spam": PostCommentFactory(post=post, comment="Kommentar spam", is_removed=True, is_spam=True),
-        "trash": PostCommentFactory(post=post, comment="Kommentar trash", is_removed=True),
+        "approved": PostCommentFactory(post=post, comment="Kommentar approved", status=Status.APPROVED),
+        "spam": PostCommentFactory(post=post, comment="Kommentar spam", status=Status.SPAM),
+        "trash": PostCommentFactory(post=post, comment="Kommentar trash", status=Status.TRASH),
     }
     content = moderator_client.get(QUEUE, {"status": status}).content.decode()
     for name, comment in comments.items():
@@ -101,10 +100,10 @@ def test_queue_query_count_does_not_grow_with_comments(moderator_client, post, d
 @pytest.mark.parametrize(
     ("action", "flags", "status"),
     [
-        ("approve", {}, actions.APPROVED),
-        ("unpublish", {"is_public": True}, actions.PENDING),
-        ("spam", {}, actions.SPAM),
-        ("trash", {}, actions.TRASH),
+        ("approve", {}, Status.APPROVED),
+        ("withdraw", {"status": Status.APPROVED}, Status.WITHDRAWN),
+        ("spam", {}, Status.SPAM),
+        ("trash", {}, Status.TRASH),
     ],
 )
 def test_each_action_changes_status_and_writes_audit_entry(moderator_client, moderator, post, action, flags, status):
@@ -112,7 +111,7 @@ def test_each_action_changes_status_and_writes_audit_entry(moderator_client, mod
     response = moderate(moderator_client, comment, action)
     assert response.status_code == 302
     comment.refresh_from_db()
-    assert actions.status_of(comment) == status
+    assert comment.status == status
     entry = ModelLogEntry.objects.get(action=f"comments.{action}", object_id=str(comment.pk))
     assert entry.user == moderator
     assert comment.user_email not in entry.label
@@ -123,7 +122,7 @@ def test_actions_need_post(moderator_client, post):
     response = moderator_client.get(reverse("comment_moderation:moderate", args=[comment.pk, "approve"]))
     assert response.status_code == 200
     comment.refresh_from_db()
-    assert actions.status_of(comment) == actions.PENDING
+    assert comment.status == Status.PENDING
 
 
 def test_actions_are_csrf_protected(post, moderator):
@@ -134,21 +133,21 @@ def test_actions_are_csrf_protected(post, moderator):
     comment = PostCommentFactory(post=post)
     assert moderate(client, comment, "approve").status_code == 403
     comment.refresh_from_db()
-    assert actions.status_of(comment) == actions.PENDING
+    assert comment.status == Status.PENDING
 
 
 def test_unpublishing_a_comment_hides_its_replies_and_says_so(moderator_client, post):
-    parent = PostCommentFactory(post=post, is_public=True, comment="Elternkommentar")
-    reply = PostCommentFactory(parent=parent, is_public=True)
-    confirmation = moderator_client.get(reverse("comment_moderation:moderate", args=[parent.pk, "unpublish"]))
+    parent = PostCommentFactory(post=post, status=Status.APPROVED, comment="Elternkommentar")
+    reply = PostCommentFactory(parent=parent, status=Status.APPROVED)
+    confirmation = moderator_client.get(reverse("comment_moderation:moderate", args=[parent.pk, "withdraw"]))
     assert "1 sichtbare Antwort(en)" in confirmation.content.decode()
-    moderate(moderator_client, parent, "unpublish")
+    moderate(moderator_client, parent, "withdraw")
     reply.refresh_from_db()
     assert not reply.is_public
 
 
 def test_editing_text_keeps_held_replies_held(moderator_client, moderator, post):
-    parent = PostCommentFactory(post=post, is_public=True)
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
     held_reply = PostCommentFactory(parent=parent)
     url = reverse("comment_moderation:edit", args=[parent.pk])
     response = moderator_client.post(url, {"comment": "Neuer Text"})
@@ -161,19 +160,21 @@ def test_editing_text_keeps_held_replies_held(moderator_client, moderator, post)
 
 
 def test_moderator_reply_is_published_at_once_with_moderator_mark(moderator_client, moderator, post):
-    parent = PostCommentFactory(post=post, is_public=True)
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
     response = moderator_client.post(reverse("comment_moderation:reply", args=[parent.pk]), {"comment": "Danke!"})
     assert response.status_code == 302
     reply = PostComment.objects.get(parent_id=parent.pk, is_moderator_reply=True)
     assert reply.is_public and not reply.is_removed
     assert reply.user == moderator
-    assert reply.user_name == moderator.username
+    # The public name is the person's name, or "Redaktion"; never the log-in name, never an address.
+    assert reply.user_name == "Redaktion" != moderator.username
+    assert reply.user_email == ""
     assert reply.level == 1
     assert ModelLogEntry.objects.filter(action="comments.reply", object_id=str(reply.pk)).exists()
 
 
 def test_empty_reply_is_refused_in_german_and_keeps_nothing(moderator_client, post):
-    parent = PostCommentFactory(post=post, is_public=True)
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
     response = moderator_client.post(reverse("comment_moderation:reply", args=[parent.pk]), {"comment": ""})
     assert response.status_code == 400
     assert "w-field--error" in response.content.decode()
@@ -181,8 +182,8 @@ def test_empty_reply_is_refused_in_german_and_keeps_nothing(moderator_client, po
 
 
 def test_delete_asks_first_then_removes_comment_and_replies(moderator_client, moderator, post):
-    parent = PostCommentFactory(post=post, is_public=True)
-    reply = PostCommentFactory(parent=parent, is_public=True)
+    parent = PostCommentFactory(post=post, status=Status.APPROVED)
+    reply = PostCommentFactory(parent=parent, status=Status.APPROVED)
     url = reverse("comment_moderation:delete", args=[parent.pk])
     confirmation = moderator_client.get(url)
     assert "1 Antwort(en) werden mit gelöscht" in confirmation.content.decode()

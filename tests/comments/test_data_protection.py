@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from comments.factories import PostCommentFactory, make_staff
-from comments.models import PostComment
+from comments.models import PostComment, Status
 
 ADDRESS = "maria@example.org"
 
@@ -21,8 +21,10 @@ ADDRESS = "maria@example.org"
 @pytest.fixture
 def marias_thread(post):
     """Maria's approved comment with Bernd's reply under it, and Maria's held second comment."""
-    first = PostCommentFactory(post=post, user_name="Maria", user_email=ADDRESS, is_public=True, comment="Erster")
-    reply = PostCommentFactory(parent=first, user_name="Bernd", user_email="bernd@example.org", is_public=True)
+    first = PostCommentFactory(
+        post=post, user_name="Maria", user_email=ADDRESS, status=Status.APPROVED, comment="Erster"
+    )
+    reply = PostCommentFactory(parent=first, user_name="Bernd", user_email="bernd@example.org", status=Status.APPROVED)
     second = PostCommentFactory(post=post, user_name="Maria", user_email="MARIA@example.org", comment="Zweiter")
     return first, reply, second
 
@@ -93,7 +95,8 @@ def test_admin_erase_asks_for_confirmation_first(client, marias_thread):
     assert PostComment.objects.filter(pk=first.pk).exists()
     client.post(url, {"email": ADDRESS, "operation": "delete", "confirmed": "True"})
     assert not PostComment.objects.filter(user_email__iexact=ADDRESS).exists()
-    assert ModelLogEntry.objects.filter(action="comments.erase").count() == 2
+    # One entry per erased comment, the reply deleted with its parent included.
+    assert ModelLogEntry.objects.filter(action="comments.erase").count() == 3
     labels = ModelLogEntry.objects.filter(action="comments.erase").values_list("label", flat=True)
     assert not any("Maria" in label or ADDRESS in label for label in labels)
 

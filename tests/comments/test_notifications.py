@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from blog.factories import AuthorFactory
 from blog.models import BlogPostAuthor
-from comments import tasks
-from comments.admin import actions
+from comments import lifecycle, tasks
 from comments.factories import PostCommentFactory, make_staff
-from comments.models import CommentSettings, PostComment
+from comments.models import CommentSettings, PostComment, Status
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -62,16 +61,19 @@ def test_no_mail_goes_to_readers_editors_or_plain_staff(post, moderators, post_c
 
 def test_comments_that_need_no_decision_send_no_mail(post, moderators, committed):
     with committed():
-        PostCommentFactory(post=post, is_public=True)
-        PostCommentFactory(post=post, is_removed=True, is_spam=True)
+        PostCommentFactory(post=post, status=Status.APPROVED)
+        PostCommentFactory(post=post, status=Status.SPAM)
     assert mail.outbox == []
 
 
 @override_settings(TASKS=DUMMY_TASKS)
-def test_notification_is_queued_as_a_task_after_the_commit(post, moderators, django_capture_on_commit_callbacks):
+def test_notification_is_queued_as_a_task_after_the_commit(
+    post, moderators, post_comment, django_capture_on_commit_callbacks
+):
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        comment = PostCommentFactory(post=post)
+        post_comment(post, comment="Bitte prüfen")
+    comment = PostComment.objects.get()
     ours = [result for result in default_task_backend.results if result.task.module_path.startswith("comments.")]
     assert ours == []  # nothing before the commit
     for callback in callbacks:
@@ -131,7 +133,7 @@ def test_retries_stop_after_the_last_attempt(post, moderators, monkeypatch, capl
 
 
 def test_no_mail_if_the_comment_was_decided_before_the_task_ran(post, moderators):
-    comment = PostCommentFactory.build(post=post, is_public=True)
+    comment = PostCommentFactory.build(post=post, status=Status.APPROVED)
     comment.save()
     mail.outbox.clear()
     assert tasks.notify_moderators.call(comment.pk) == 0
@@ -155,7 +157,7 @@ def test_approval_mails_the_post_authors_without_the_readers_address(post, autho
     comment = PostCommentFactory(post=post, user_name="Maria", user_email="maria@example.org", comment="Toll!")
     mail.outbox.clear()
     with committed():
-        actions.apply(comment, "approve", moderators[0])
+        lifecycle.apply(comment, "approve", moderators[0])
     assert sorted(message.to[0] for message in mail.outbox) == ["klaus@wir-leben-eifel.de", "petra@wir-leben-eifel.de"]
     for message in mail.outbox:
         assert len(message.recipients()) == 1
@@ -171,5 +173,5 @@ def test_no_author_mail_when_the_setting_is_off(post, moderators, committed):
     comment = PostCommentFactory(post=post)
     mail.outbox.clear()
     with committed():
-        actions.apply(comment, "approve", moderators[0])
+        lifecycle.apply(comment, "approve", moderators[0])
     assert mail.outbox == []

@@ -5,7 +5,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from comments.models import PostComment
+from comments.models import PostComment, Status
 from comments.utils import PREVIEW_COOKIE, PREVIEW_SALT, truncate_ip
 
 from .conftest import approve, form_data
@@ -17,7 +17,8 @@ def test_comment_is_held_and_reader_lands_on_it(post, post_comment):
     comment = PostComment.objects.get()
     assert response.status_code == 303
     assert response["Location"] == f"/beitraege/ein-beitrag/?kommentar={comment.pk}#c{comment.pk}"
-    assert comment.is_public is False and comment.is_removed is False and comment.is_spam is False
+    assert comment.status == Status.PENDING
+    assert comment.is_public is False and comment.is_removed is False
     assert comment.user_name == "Maria Musterfrau" and comment.user_email == "maria@example.org"
     assert comment.comment == "Mein erster Kommentar."
     assert comment.level == 0 and comment.thread_id == comment.pk

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
-from comments.models import PostComment
+from comments import lifecycle
+from comments.models import PostComment, Status
 
 from .conftest import approve
 
@@ -24,11 +25,14 @@ def make_comment(post, text="Ein Kommentar.", parent=None, public=True, **fields
         "user_name": "Leserin",
         "user_email": "leserin@example.org",
         "comment": text,
-        "is_public": public,
+        "status": Status.APPROVED if public else Status.PENDING,
         "parent_id": parent.pk if parent else 0,
     }
     values.update(fields)
-    return PostComment.objects.create(**values)
+    comment = PostComment.objects.create(**values)
+    lifecycle.refresh_visibility([comment.thread_id])
+    comment.refresh_from_db()
+    return comment
 
 
 def section_html(client, post, **params):
@@ -54,7 +58,7 @@ def test_heading_counts_only_published_comments(client, post, published, heading
     for number in range(published):
         make_comment(post, text=f"Kommentar {number}")
     make_comment(post, text="Wartet noch", public=False)
-    make_comment(post, text="Im Papierkorb", is_removed=True)
+    make_comment(post, text="Im Papierkorb", status=Status.TRASH)
 
     html = section_html(client, post)
 

@@ -58,7 +58,7 @@ def test_a_second_rendering_takes_the_thread_and_related_posts_from_the_cache(po
 
 
 def test_an_approved_comment_shows_on_rendered_pages_at_once(post, django_capture_on_commit_callbacks):
-    from comments.admin import actions
+    from comments import lifecycle
 
     rendered_client().get(post.url)
     comment = PostComment.objects.create(
@@ -72,7 +72,7 @@ def test_an_approved_comment_shows_on_rendered_pages_at_once(post, django_captur
     assert "Erst nach der Moderation sichtbar." not in rendered_client().get(post.url).content.decode()
     moderator = get_user_model().objects.create_superuser("mod", "mod@example.org", "pw")
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.apply(comment, "approve", moderator)
+        assert lifecycle.apply(comment, "approve", moderator)
     html = rendered_client().get(post.url).content.decode()
     assert "Erst nach der Moderation sichtbar." in html
     assert "Ein Kommentar" in html

@@ -14,7 +14,8 @@ from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Revision
 
 from blog.models import Author, BlogPostPage, Category
-from comments.models import PostComment
+from comments import lifecycle
+from comments.models import PostComment, Status
 from wordpress.models import ImportedObject
 
 pytestmark = pytest.mark.django_db
@@ -377,15 +378,21 @@ def test_imported_held_comments_send_no_email_to_the_moderators(
     assert not comment(503).is_public
     assert mailoutbox == []
     # A comment held on this site (not by the import) still reaches the moderators.
+    held = comment(503)
     with django_capture_on_commit_callbacks(execute=True):
-        held = comment(503)
-        PostComment.objects.create(
-            content_type=held.content_type,
-            object_pk=held.object_pk,
+        lifecycle.submit(
+            post=BlogPostPage.objects.get(pk=held.object_pk),
+            parent=None,
+            name="Neu",
+            email="neu@example.org",
+            url="",
+            text="Nach dem Import geschrieben.",
             site_id=held.site_id,
-            user_name="Neu",
-            comment="Nach dem Import geschrieben.",
-            is_public=False,
+            ip_address=None,
+            user=None,
+            author_token="",
+            status=Status.PENDING,
+            reasons=[],
         )
     assert [message.to for message in mailoutbox] == [["moderatorin@example.org"]]
 

@@ -1,0 +1,443 @@
+"""The life of a comment: one table of allowed transitions and the one place that applies them.
+
+States (`models.Status`): ausstehend (pending), freigegeben (approved), zurückgezogen (withdrawn), spam,
+papierkorb (trash); gelöscht (deleted) is the removal of the row. The admin's row and bulk actions, the
+data-protection tools, the WordPress import and the reader's own edit all go through this module.
+
+The rules it keeps:
+
+- **Public means approved all the way up.** `is_public` is derived: a comment is public exactly when its
+  own status is approved and the comment it answers is public. Hiding a comment (withdraw, spam, trash)
+  hides its whole subtree; approving it again shows exactly the replies below it that are approved
+  themselves: a held reply stays held. `is_removed` is derived too (spam or trash).
+- **Only an approval approves.** A comment becomes approved by a moderator's "Freigeben", by the posting
+  rules that said so (comments/moderation.py), as a reply of the editorial staff, or because WordPress
+  had approved it (import). Restoring from spam or trash puts a comment back in the queue.
+- **One audit entry per change.** Every comment whose status changes, or that is created, edited,
+  anonymised or deleted, gets exactly one entry in Wagtail's audit log, labelled by number only
+  (no name, address or text: those may have to be erased later). A reply whose visibility only follows
+  its parent did not change state and gets none.
+- **Nothing else writes the flags.** django-comments-xtd's own pre_save hook, which copies a comment's
+  `is_public` to all its replies on every save, is disconnected (`CommentsConfig.ready`), and the
+  functions here update rows instead of saving whole objects.
+
+After the transaction commits, `public_comments_changed` is sent for each post whose public comments
+changed (the caches listen; a held or spam comment changes nothing public and sends nothing).
+"""
+
+import dataclasses
+
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.log_actions import log
+
+from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, Status
+
+# Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
+public_comments_changed = Signal()
+
+NAME_MAX_LENGTH = 50  # django_comments' user_name column
+STAFF_FALLBACK_NAME = "Redaktion"
+
+
+class TransitionNotAllowed(Exception):
+    """The action does not lead anywhere from the comment's current state."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    label: str
+    log_action: str
+
+
+TRANSITIONS = {
+    "approve": Transition(
+        frozenset({Status.PENDING, Status.WITHDRAWN, Status.SPAM, Status.TRASH}),
+        Status.APPROVED,
+        _("Freigeben"),
+        "comments.approve",
+    ),
+    "withdraw": Transition(frozenset({Status.APPROVED}), Status.WITHDRAWN, _("Zurückziehen"), "comments.withdraw"),
+    "spam": Transition(
+        frozenset({Status.PENDING, Status.APPROVED, Status.WITHDRAWN, Status.TRASH}),
+        Status.SPAM,
+        _("Als Spam markieren"),
+        "comments.spam",
+    ),
+    "trash": Transition(
+        frozenset({Status.PENDING, Status.APPROVED, Status.WITHDRAWN, Status.SPAM}),
+        Status.TRASH,
+        _("In den Papierkorb"),
+        "comments.trash",
+    ),
+    "restore": Transition(
+        frozenset({Status.SPAM, Status.TRASH}), Status.PENDING, _("Wiederherstellen"), "comments.restore"
+    ),
+}
+
+# Audit-log actions (registered in wagtail_hooks.py) and their German labels.
+LOG_ACTIONS = {
+    "comments.submit": _("Kommentar eingegangen"),
+    "comments.approve": _("Kommentar freigegeben"),
+    "comments.withdraw": _("Kommentar zurückgezogen"),
+    "comments.spam": _("Kommentar als Spam markiert"),
+    "comments.trash": _("Kommentar in den Papierkorb gelegt"),
+    "comments.restore": _("Kommentar wiederhergestellt"),
+    "comments.delete": _("Kommentar endgültig gelöscht"),
+    "comments.edit": _("Kommentartext bearbeitet"),
+    "comments.reply": _("Als Redaktion geantwortet"),
+    "comments.import": _("Kommentar aus WordPress übernommen"),
+    "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),
+    "comments.anonymise": _("Kommentar anonymisiert"),
+    "comments.erase": _("Kommentar auf Wunsch gelöscht"),
+}
+
+# Actions that hide a public comment, and with it every reply below it.
+HIDING_ACTIONS = frozenset(name for name, transition in TRANSITIONS.items() if transition.target != Status.APPROVED)
+
+
+def actions_for(comment):
+    """The transitions possible from this comment's state, in the table's order."""
+    return [name for name, transition in TRANSITIONS.items() if comment.status in transition.sources]
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+
+def log_label(comment):
+    return _("Kommentar #%(id)s") % {"id": comment.pk}
+
+
+def audit(comment, action, user=None, **data):
+    log(comment, action, user=user, title=log_label(comment), data={"comment_id": comment.pk, **data})
+
+
+# --- Visibility -------------------------------------------------------------------------------
+
+
+def refresh_visibility(thread_ids):
+    """Derive `is_public` and `is_removed` of every comment in these threads from the statuses.
+
+    One query reads the threads, at most four write what differs. Returns the ids of the comments whose
+    `is_public` changed.
+    """
+    rows = {
+        pk: (parent_id, status, is_public, is_removed)
+        for pk, parent_id, status, is_public, is_removed in PostComment.norel_objects.filter(
+            thread_id__in=set(thread_ids)
+        ).values_list("pk", "parent_id", "status", "is_public", "is_removed")
+    }
+    public = {}
+
+    def is_visible(pk):
+        # Iterative walk up to the first comment whose answer is known (threads are shallow, but a
+        # broken parent link must never loop).
+        path = []
+        current = pk
+        while current not in public:
+            row = rows.get(current)
+            if row is None or current in path:
+                result = False
+                break
+            path.append(current)
+            parent_id, status, _is_public, _is_removed = row
+            if status != Status.APPROVED:
+                result = False
+                break
+            if parent_id == current or not parent_id:
+                result = True
+                break
+            current = parent_id
+        else:
+            result = public[current]
+        for item in reversed(path):
+            # Everything on the path is approved up to where the answer was found.
+            public[item] = result
+        return public.get(pk, False)
+
+    changes = {(True, "is_public"): [], (False, "is_public"): [], (True, "is_removed"): [], (False, "is_removed"): []}
+    for pk, (_parent_id, status, is_public, is_removed) in rows.items():
+        should_be_public = is_visible(pk)
+        should_be_removed = status in REMOVED_STATUSES
+        if should_be_public != is_public:
+            changes[(should_be_public, "is_public")].append(pk)
+        if should_be_removed != is_removed:
+            changes[(should_be_removed, "is_removed")].append(pk)
+    for (value, field), ids in changes.items():
+        if ids:
+            PostComment.norel_objects.filter(pk__in=ids).update(**{field: value})
+    return set(changes[(True, "is_public")]) | set(changes[(False, "is_public")])
+
+
+def _reload_flags(comment):
+    row = PostComment.norel_objects.filter(pk=comment.pk).values("status", "is_public", "is_removed").first()
+    if row is not None:
+        for name, value in row.items():
+            setattr(comment, name, value)
+
+
+def _announce(post_ids):
+    """After commit: tell the caches which posts now show different comments."""
+    for post_id in {int(post_id) for post_id in post_ids if str(post_id).isdigit()}:
+        transaction.on_commit(lambda post_id=post_id: public_comments_changed.send(sender=PostComment, post_id=post_id))
+
+
+# --- Moderation -------------------------------------------------------------------------------
+
+
+def apply(comment, action, user=None, **data):
+    """Move one comment along `action`. True if it changed; False if it is in the target state already.
+
+    Raises TransitionNotAllowed when the table has no such way from the comment's state (e.g. withdrawing a
+    held comment) and PostComment.DoesNotExist when the comment is gone. The row is locked while it changes,
+    so two moderators deciding at once cannot both act on a stale state.
+    """
+    from . import notifications
+
+    transition = TRANSITIONS[action]
+    with transaction.atomic():
+        current = (
+            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
+        )
+        if current is None:
+            raise PostComment.DoesNotExist
+        if current == transition.target:
+            comment.status = current
+            return False
+        if current not in transition.sources:
+            raise TransitionNotAllowed(action, current)
+        PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target)
+        changed = refresh_visibility([comment.thread_id])
+        audit(comment, transition.log_action, user, status_before=current, status_after=transition.target, **data)
+        _reload_flags(comment)
+        if changed:
+            _announce([comment.object_pk])
+        if transition.target == Status.APPROVED:
+            notifications.comment_approved(comment)
+    return True
+
+
+def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, author_token, status, reasons):
+    """A reader's new comment, in the state the posting rules decided (`status`, with their `reasons`)."""
+    from . import notifications
+
+    with transaction.atomic():
+        if parent is not None:
+            # Replies rewrite the order of their thread: one reply per thread at a time.
+            list(PostComment.norel_objects.select_for_update().filter(pk=parent.thread_id).values_list("pk"))
+        comment = PostComment(
+            content_type=_content_type_of(post),
+            object_pk=str(post.pk),
+            site_id=site_id,
+            parent_id=parent.pk if parent is not None else 0,
+            user=user if user is not None and user.is_authenticated else None,
+            user_name=name,
+            user_email=email,
+            user_url=url,
+            comment=text,
+            ip_address=ip_address,
+            author_token=author_token or "",
+            status=status,
+            is_public=False,
+            is_removed=status in REMOVED_STATUSES,
+        )
+        comment.save()
+        changed = refresh_visibility([comment.thread_id])
+        audit(comment, "comments.submit", None, status_after=status, reasons=list(reasons))
+        _reload_flags(comment)
+        if changed:
+            _announce([comment.object_pk])
+        if comment.is_held:
+            notifications.comment_held(comment)
+    return comment
+
+
+def staff_name(user):
+    """The name a staff reply shows: the person's full name, else "Redaktion"; never the log-in name."""
+    return ((user.get_full_name() or "").strip() or STAFF_FALLBACK_NAME)[:NAME_MAX_LENGTH]
+
+
+def reply_as_staff(parent, text, user):
+    """A reply by the editorial staff: approved at once and marked "Redaktion"; public as soon as the
+    comment it answers is public. No address is stored with it."""
+    if parent.status in REMOVED_STATUSES:
+        raise TransitionNotAllowed("reply", parent.status)
+    with transaction.atomic():
+        list(PostComment.norel_objects.select_for_update().filter(pk=parent.thread_id).values_list("pk"))
+        answer = PostComment(
+            content_type_id=parent.content_type_id,
+            object_pk=parent.object_pk,
+            site_id=parent.site_id,
+            parent_id=parent.pk,
+            user=user,
+            user_name=staff_name(user),
+            user_email="",
+            comment=text,
+            status=Status.APPROVED,
+            is_public=False,
+            is_removed=False,
+            is_moderator_reply=True,
+        )
+        answer.save()
+        changed = refresh_visibility([answer.thread_id])
+        audit(answer, "comments.reply", user, parent_id=parent.pk, status_after=Status.APPROVED)
+        _reload_flags(answer)
+        if changed:
+            _announce([answer.object_pk])
+    return answer
+
+
+def edit(comment, text, user=None, *, back_to_queue=False):
+    """Change a comment's text. With `back_to_queue`, an approved comment waits for approval again (a
+    reader's edit under rules that say so). Returns the status after the edit."""
+    with transaction.atomic():
+        current = (
+            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
+        )
+        if current is None:
+            raise PostComment.DoesNotExist
+        new_status = Status.PENDING if back_to_queue and current == Status.APPROVED else current
+        PostComment.norel_objects.filter(pk=comment.pk).update(comment=text, status=new_status)
+        comment.comment = text
+        changed = refresh_visibility([comment.thread_id]) if new_status != current else set()
+        audit(comment, "comments.edit", user, status_before=current, status_after=new_status)
+        _reload_flags(comment)
+        if changed or comment.is_public:
+            _announce([comment.object_pk])
+    return new_status
+
+
+def descendant_ids(comment):
+    """Ids of every reply below a comment, at any depth (one query for the thread)."""
+    children_of = {}
+    for pk, parent_id in PostComment.norel_objects.filter(thread_id=comment.thread_id).values_list("pk", "parent_id"):
+        if pk != parent_id:
+            children_of.setdefault(parent_id, []).append(pk)
+    found, frontier = [], [comment.pk]
+    seen = {comment.pk}
+    while frontier:
+        frontier = [child for pk in frontier for child in children_of.get(pk, []) if child not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found
+
+
+def visible_replies_count(comment):
+    return PostComment.norel_objects.filter(pk__in=descendant_ids(comment), is_public=True).count()
+
+
+def ancestor_ids(comment):
+    """Ids of the comments above this one, nearest first (one query for the thread)."""
+    parent_of = dict(PostComment.norel_objects.filter(thread_id=comment.thread_id).values_list("pk", "parent_id"))
+    found, current = [], comment.pk
+    while parent_of.get(current) not in (None, current) and parent_of[current] not in found:
+        current = parent_of[current]
+        found.append(current)
+    return found
+
+
+def delete(comment, user=None, action="comments.delete"):
+    """Delete a comment and every reply below it (they answer a text that no longer exists, and xtd
+    cannot place an orphaned reply in a thread). Each deleted comment gets its audit entry. Returns the
+    number of replies deleted."""
+    with transaction.atomic():
+        reply_ids = descendant_ids(comment)
+        doomed = list(PostComment.norel_objects.filter(pk__in=[comment.pk, *reply_ids]))
+        was_visible = any(item.is_public for item in doomed)
+        for item in doomed:
+            data = {"status_before": item.status}
+            if item.pk == comment.pk:
+                data["replies_deleted"] = len(reply_ids)
+            else:
+                data["deleted_with"] = comment.pk
+            audit(item, action, user, **data)
+        # The ancestors count every reply below them (xtd's nested_count); keep their counters right.
+        ancestors = ancestor_ids(comment)
+        if ancestors:
+            PostComment.norel_objects.filter(pk__in=ancestors).update(
+                nested_count=F("nested_count") - (len(reply_ids) + 1)
+            )
+        PostComment.objects.filter(pk__in=[item.pk for item in doomed]).delete()
+        if was_visible:
+            _announce([comment.object_pk])
+    return len(reply_ids)
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Anonym"
+
+
+def anonymise(comments, user=None):
+    """Name "Anonym"; address, website, IP address, browser token and account link emptied. Text and
+    threads stay, so replies keep their context; the states do not change."""
+    comments = list(comments)
+    with transaction.atomic():
+        for comment in comments:
+            audit(comment, "comments.anonymise", user)
+        PostComment.norel_objects.filter(pk__in=[comment.pk for comment in comments]).update(
+            user_name=ANONYMOUS_NAME, user_email="", user_url="", ip_address=None, user=None, author_token=""
+        )
+        _announce({comment.object_pk for comment in comments if comment.is_public})
+    return len(comments)
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def record_imported(comment, user=None):
+    """A comment the WordPress import just created (in the status WordPress gave it): derive its flags."""
+    changed = refresh_visibility([comment.thread_id])
+    audit(comment, "comments.import", user, status_after=comment.status)
+    _reload_flags(comment)
+    if changed:
+        _announce([comment.object_pk])
+
+
+def set_imported_status(comment, status, user=None):
+    """WordPress now says `status` for a comment imported before. True if it changed."""
+    with transaction.atomic():
+        current = (
+            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
+        )
+        if current is None or current == status:
+            return False
+        PostComment.norel_objects.filter(pk=comment.pk).update(status=status)
+        changed = refresh_visibility([comment.thread_id])
+        audit(comment, "comments.import", user, status_before=current, status_after=status)
+        _reload_flags(comment)
+        if changed:
+            _announce([comment.object_pk])
+    return True
+
+
+def _content_type_of(post):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(getattr(post, "specific_class", None) or type(post))
+
+
+__all__ = [
+    "HELD_STATUSES",
+    "HIDING_ACTIONS",
+    "LOG_ACTIONS",
+    "TRANSITIONS",
+    "Status",
+    "TransitionNotAllowed",
+    "actions_for",
+    "anonymise",
+    "apply",
+    "delete",
+    "edit",
+    "record_imported",
+    "refresh_visibility",
+    "reply_as_staff",
+    "set_imported_status",
+    "staff_name",
+    "submit",
+]
