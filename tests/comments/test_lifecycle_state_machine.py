@@ -12,8 +12,8 @@ the comments of one post; after every step the invariants must hold:
 """
 
 import io
-import os
 import itertools
+import os
 import re
 from xml.sax.saxutils import escape
 
