@@ -69,13 +69,16 @@ class PostsFeed(Feed):
     def item_pubdate(self, post):
         # The editor's date; the time of day from the first publication when it was that day, else noon
         # (midnight in Berlin would be the day before in UTC, and feed readers would show that day).
+        # To the second: Atom would carry the microseconds too.
         published = post.first_published_at
         if published and timezone.localdate(published) == post.date:
-            return published
+            return published.replace(microsecond=0)
         return timezone.make_aware(datetime.datetime.combine(post.date, datetime.time(hour=12)))
 
     def item_updateddate(self, post):
-        return post.last_published_at or self.item_pubdate(post)
+        if post.last_published_at:
+            return post.last_published_at.replace(microsecond=0)
+        return self.item_pubdate(post)
 
     def item_author_name(self, post):
         return ", ".join(author.name for author in post.authors) or None

@@ -1,10 +1,12 @@
-"""Template helpers for posts: JSON-LD metadata and pagination links."""
+"""Template helpers for posts: JSON-LD metadata, machine-readable dates and pagination links."""
 
+import datetime
 import json
 from urllib.parse import urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -46,6 +48,22 @@ def site_feeds(context):
     }
 
 
+@register.filter
+def iso_datetime(value):
+    """A date or time for machines (`<time datetime>`, meta tags, JSON-LD): ISO 8601 to the second.
+
+    `2024-05-01T10:00:00+02:00` in the current time zone; a date stays `2024-05-01`. `|date:'c'` would add
+    the microseconds, which a `datetime` attribute must not have (at most three digits of fraction).
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
 # The same escapes as Django's json_script: the JSON can never close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -65,8 +83,8 @@ def article_json_ld(context, page, image_url=""):
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": page.title,
-        "datePublished": page.date.isoformat(),
-        "dateModified": modified.isoformat() if modified else page.date.isoformat(),
+        "datePublished": iso_datetime(page.date),
+        "dateModified": iso_datetime(modified or page.date),
         "author": [{"@type": "Person", "name": author.name} for author in context.get("post_authors", [])],
         "mainEntityOfPage": page.get_full_url(context["request"]),
         "inLanguage": "de",

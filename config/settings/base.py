@@ -7,6 +7,9 @@ Everything that differs between deployments is read from the environment in the
 
 import datetime
 import os
+import secrets
+import tempfile
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +41,55 @@ def env_int(name, default):
         return int(value) if value.strip() else default
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
+
+
+def checkout_secret_key(path):
+    """The development SECRET_KEY of one checkout, kept in the file `path` (git-ignored, mode 0600).
+
+    Made with `secrets.token_urlsafe(50)` on the first start and read on every later one, so log-ins and
+    signed cookies survive a restart, no two checkouts share a key and no key is public. When the file
+    can be neither read nor made (a read-only folder), this process gets a random key of its own and a
+    warning: log-ins and signed cookies then last until it stops.
+    """
+    path = Path(path)
+    try:
+        return read_secret_key(path) or create_secret_key(path)
+    except OSError as error:
+        warnings.warn(
+            f"Cannot keep a SECRET_KEY in {path} ({error}); using a random key for this process only. "
+            "Set SECRET_KEY in the environment to keep log-ins across restarts.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return secrets.token_urlsafe(50)
+
+
+def read_secret_key(path):
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def create_secret_key(path):
+    key = secrets.token_urlsafe(50)
+    # mkstemp makes the file readable by the owner only; it gets its final name only once it holds the key.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(key + "\n")
+        try:
+            # Never replaces a file: when two processes start at once, both use the first one's key.
+            os.link(temporary, path)
+        except FileExistsError:
+            if existing := read_secret_key(path):
+                return existing
+            os.replace(temporary, path)  # an empty file
+        except OSError:
+            os.replace(temporary, path)  # a file system without hard links
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return key
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -326,6 +378,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: they would send an MD5 of every staff address to a third party with
+# each admin page. Staff without an uploaded picture get Wagtail's default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 
