@@ -65,3 +65,22 @@ def approve(comment, user=None):
 
     lifecycle.apply(comment, "approve", user)
     return comment
+
+
+@pytest.fixture
+def moderator(db):
+    from comments.factories import make_staff
+
+    return make_staff("moderatorin", groups=["Moderatoren"])
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (the tests' transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -14,17 +14,6 @@ from comments.factories import PostCommentFactory, make_staff
 from comments.models import PostComment, Status
 
 
-@pytest.fixture
-def moderator(db):
-    return make_staff("moderatorin", groups=["Moderatoren"])
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def bulk_url(action, *comments):
     ids = "&".join(f"id={comment.pk}" for comment in comments)
     return reverse("wagtail_bulk_action", args=["comments", "postcomment", action]) + f"?{ids}&next=/admin/kommentare/"

@@ -13,17 +13,6 @@ from comments.models import PostComment, Status
 QUEUE = reverse("comment_moderation:index")
 
 
-@pytest.fixture
-def moderator(db):
-    return make_staff("moderatorin", groups=["Moderatoren"])
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def moderate(client, comment, action, **data):
     return client.post(reverse("comment_moderation:moderate", args=[comment.pk, action]), data)
 

@@ -19,12 +19,6 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (the tests' transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def moderators(db):
     return [
         make_staff("moderatorin", groups=["Moderatoren"], email="mod1@wir-leben-eifel.de"),

@@ -455,3 +455,16 @@ def test_a_parent_an_editor_changed_survives_a_rerun_with_unchanged_data(run_imp
     )
     maare.refresh_from_db()
     assert maare.parent == Category.objects.get(slug="natur")
+
+
+def test_a_wordpress_reimport_does_not_publish_a_held_reply(run_import, export_path):
+    run_import(export_path)
+    parent = PostComment.objects.get(comment__startswith="Gern geschehen")  # approved on WordPress
+    reply = PostComment.objects.get(comment="Noch nicht freigegeben.")  # held on WordPress, answers it
+    assert reply.parent_id == parent.pk and not reply.is_public
+    PostComment.objects.filter(pk=parent.pk).update(comment="Geändert, damit der nächste Import speichert")
+
+    run_import(export_path)
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.is_public) == (Status.PENDING, False)
