@@ -39,6 +39,7 @@ class BlogPostPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = BlogPostPage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Beitrag Nummer {n}")
     slug = factory.Sequence(lambda n: f"beitrag-{n}")

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from blog.models import BlogPostPage
 from blog.templatetags.blog_tags import iso_datetime
 from comments.factories import PostCommentFactory
-from comments.models import PostComment
+from comments.models import PostComment, Status
 
 # A valid HTML date, or date and time to the minute or second with a time-zone offset.
 HTML_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$")
@@ -33,7 +33,7 @@ def commented_post(post):
     BlogPostPage.objects.filter(pk=post.pk).update(
         date=WITH_MICROSECONDS.date(), first_published_at=WITH_MICROSECONDS, last_published_at=WITH_MICROSECONDS
     )
-    PostCommentFactory(post=post, is_public=True, submit_date=WITH_MICROSECONDS)
+    PostCommentFactory(post=post, status=Status.APPROVED, submit_date=WITH_MICROSECONDS)
     return BlogPostPage.objects.get(pk=post.pk)
 
 

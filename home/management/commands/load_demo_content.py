@@ -5,6 +5,7 @@ Idempotent: what exists (matched by slug or username) is left as it is, so edito
 (git-ignored, readable by the owner only) and printed on every run.
 """
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -152,8 +153,11 @@ class Command(BaseCommand):
         return dict(line.split(" ", 1) for line in lines if " " in line)
 
     def write_credentials(self, credentials):
-        CREDENTIALS_FILE.write_text("".join(f"{user} {pw}\n" for user, pw in credentials.items()), encoding="utf-8")
-        CREDENTIALS_FILE.chmod(0o600)
+        # Created readable by the owner only, never for a moment by anyone else.
+        CREDENTIALS_FILE.unlink(missing_ok=True)
+        descriptor = os.open(CREDENTIALS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as credentials_file:
+            credentials_file.write("".join(f"{user} {pw}\n" for user, pw in credentials.items()))
 
     def print_credentials(self, credentials):
         self.stdout.write(
