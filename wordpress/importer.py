@@ -25,7 +25,6 @@ from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +37,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from blog.models import RESERVED_POST_SLUGS, Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category
 from comments import lifecycle
 from comments.models import PostComment, Status
+from core.text import german_slug
 
 from . import wxr
 from .content import ImageRef, convert_body, html_to_plain_text
@@ -65,7 +65,6 @@ LIVE_STATUSES = {"publish", "private", "future"}
 DRAFT_STATUSES = {"draft", "pending"}
 IMAGE_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 UPLOADS_MARKER = "/wp-content/uploads/"
-GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 PROGRESS_EVERY = 100
 MAX_LISTED_NOTES = 40
 COMMENT_NAME_MAX_LENGTH = 50
@@ -79,8 +78,7 @@ WORDPRESS_COMMENT_STATUS = {
 
 
 def make_slug(value, max_length=200):
-    """An ASCII slug as the site's URLs need it: umlauts transliterated the German way (ü → ue)."""
-    return slugify(unquote(value or "").translate(GERMAN_LETTERS))[:max_length].strip("-")
+    return german_slug(value, max_length)
 
 
 def content_hash(data):

@@ -138,6 +138,7 @@ FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
 
 INSTALLED_APPS = [
     "config",
+    "core",
     "home",
     "blog",
     "wordpress",
