@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -102,8 +101,3 @@ def comments_on_page(page):
     return PostComment.objects.filter(
         content_type=ContentType.objects.get_for_model(page.specific_class), object_pk=str(page.pk)
     )
-
-
-def page_for(comment):
-    """The post a comment belongs to (specific), or None if it is gone."""
-    return Page.objects.filter(pk=comment.object_pk).specific().first()

@@ -13,12 +13,10 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from django.template.loader import render_to_string
-
 from blog.models import BlogPostPage
 from blog.templatetags.blog_tags import iso_datetime
 from comments.factories import PostCommentFactory
-from comments.models import PostComment, Status
+from comments.models import Status
 
 # A valid HTML date, or date and time to the minute or second with a time-zone offset.
 HTML_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$")
@@ -61,14 +59,6 @@ def test_article_modified_time_and_json_ld_dates_have_no_fractional_seconds(clie
     assert data["datePublished"] == "2024-05-01"
     for value in (modified_time, data["dateModified"]):
         assert TO_THE_SECOND.match(value), value
-
-
-def test_the_plain_comment_template_dates_comments_to_the_second(commented_post):
-    comment = PostComment.objects.get(object_pk=str(commented_post.pk))
-
-    html = BeautifulSoup(render_to_string("comments/comment_plain.html", {"comment": comment}), "html.parser")
-
-    assert html.select_one("time")["datetime"] == "2024-05-01T10:00:00+02:00"
 
 
 def test_atom_feed_dates_have_no_fractional_seconds(client, commented_post):
