@@ -289,7 +289,7 @@ class Gunicorn:
         return children(self.process.pid)
 
     def stop(self):
-        from tests.production.servers import stop_process_group
+        from core.testing.servers import stop_process_group
 
         stop_process_group(self.process, seconds=20)
         self.log.close()
@@ -341,7 +341,7 @@ http {{
         return children(self.process.pid) if self.kind == "nginx" else []
 
     def stop(self):
-        from tests.production.servers import stop_process_group
+        from core.testing.servers import stop_process_group
 
         stop_process_group(self.process)
 
@@ -354,7 +354,7 @@ class FrontCacheServer:
     """
 
     def __init__(self, app_port):
-        from tests.production.nginx import PURGE_MODULE, Nginx, front_cache_config
+        from core.testing.nginx import PURGE_MODULE, Nginx, front_cache_config
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -622,7 +622,7 @@ def main():
 
     # tests/production/nginx.py renders nginx's config from docs/deployment.md.
     sys.path.insert(0, str(BASE_DIR))
-    from tests.production.nginx import PURGE_MODULE, nginx_binary
+    from core.testing.nginx import PURGE_MODULE, nginx_binary
 
     front_purge = PURGE_MODULE.exists()
     print("Preparing the database (migrate, demo content, collectstatic) …", flush=True)

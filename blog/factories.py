@@ -5,6 +5,8 @@ import datetime
 import factory
 import wagtail_factories
 
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
 from blog.models import Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category
 
 
@@ -57,3 +59,34 @@ class BlogPostPageFactory(wagtail_factories.PageFactory):
         if extracted:
             self.categories.set(extracted)
             self.save()
+
+
+def post_form(author, other_author, categories, post=None, **overrides):
+    """The form as the admin's edit view sends it; on an existing post the author rows carry their ids."""
+    if post is None:
+        authors = inline_formset([{"author": author.pk}, {"author": other_author.pk}])
+    else:
+        rows = list(post.post_authors.order_by("sort_order"))
+        authors = inline_formset([{"id": row.pk, "author": row.author_id} for row in rows], initial=len(rows))
+    data = {
+        "title": "Dorfladen in Üxheim eröffnet",
+        "slug": "dorfladen-in-uexheim",
+        "date": "2015-09-28",
+        "post_authors": authors,
+        "intro": "Eine Genossenschaft trägt den Laden.",
+        "body": streamfield(
+            [
+                ("paragraph", rich_text("<p>Zehn Jahre lang gab es in Üxheim kein Geschäft mehr.</p>")),
+                ("heading", {"text": "Wer mitmacht", "size": "h2"}),
+            ]
+        ),
+        "comments_enabled": "on",
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": "",
+        "expire_at": "",
+        **overrides,
+    }
+    form = nested_form_data(data)
+    form["categories"] = [category.pk for category in categories]
+    return form

@@ -1,5 +1,7 @@
 """Test data for comments: PostCommentFactory(post=page) makes a held comment on a post."""
 
+import time
+
 import factory
 
 from django.contrib.contenttypes.models import ContentType
@@ -7,6 +9,7 @@ from django.contrib.sites.models import Site
 from django.utils import timezone
 
 from comments import lifecycle
+from comments.forms import PostCommentForm
 from comments.models import REMOVED_STATUSES, PostComment, Status
 
 
@@ -63,3 +66,23 @@ def make_staff(username, *, groups=(), superuser=False, email=None, **extra):
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
+
+
+def form_data(post, seconds_ago=10, **fields):
+    """What a reader's browser sends: the rendered form's hidden fields, `seconds_ago` old, plus `fields`."""
+    form = PostCommentForm(post)
+    timestamp = int(time.time()) - seconds_ago
+    data = {
+        "content_type": form.initial["content_type"],
+        "object_pk": form.initial["object_pk"],
+        "timestamp": str(timestamp),
+        "security_hash": form.initial_security_hash(timestamp),
+        "reply_to": "0",
+        "honeypot": "",
+        "name": "Maria Musterfrau",
+        "email": "maria@example.org",
+        "url": "",
+        "comment": "Ein schöner Beitrag über die Eifel.",
+    }
+    data.update({key: str(value) for key, value in fields.items()})
+    return data

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import PageLogEntry
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from blog.factories import post_form
 from blog.models import BlogPostPage
 
 
@@ -28,37 +29,6 @@ def assert_saved(response):
         errors = {name: (formset.errors, formset.non_form_errors()) for name, formset in form.formsets.items()}
         messages = [str(message) for message in response.context["messages"]]
         pytest.fail(f"Not saved: {form.errors} {errors} {messages}")
-
-
-def post_form(author, other_author, categories, post=None, **overrides):
-    """The form as the admin's edit view sends it; on an existing post the author rows carry their ids."""
-    if post is None:
-        authors = inline_formset([{"author": author.pk}, {"author": other_author.pk}])
-    else:
-        rows = list(post.post_authors.order_by("sort_order"))
-        authors = inline_formset([{"id": row.pk, "author": row.author_id} for row in rows], initial=len(rows))
-    data = {
-        "title": "Dorfladen in Üxheim eröffnet",
-        "slug": "dorfladen-in-uexheim",
-        "date": "2015-09-28",
-        "post_authors": authors,
-        "intro": "Eine Genossenschaft trägt den Laden.",
-        "body": streamfield(
-            [
-                ("paragraph", rich_text("<p>Zehn Jahre lang gab es in Üxheim kein Geschäft mehr.</p>")),
-                ("heading", {"text": "Wer mitmacht", "size": "h2"}),
-            ]
-        ),
-        "comments_enabled": "on",
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        **overrides,
-    }
-    form = nested_form_data(data)
-    form["categories"] = [category.pk for category in categories]
-    return form
 
 
 def test_post_form_shows_categories_as_checkboxes_and_authors_through_a_chooser(editor, blog_index, category):

@@ -1,12 +1,10 @@
 """Helpers for posting comments through the real form and view."""
 
-import time
-
 import pytest
 
 from django.core.cache import cache
 
-from comments.forms import PostCommentForm
+from comments.factories import form_data
 
 
 @pytest.fixture(autouse=True)
@@ -15,26 +13,6 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def form_data(post, seconds_ago=10, **fields):
-    """What a reader's browser sends: the rendered form's hidden fields, `seconds_ago` old, plus `fields`."""
-    form = PostCommentForm(post)
-    timestamp = int(time.time()) - seconds_ago
-    data = {
-        "content_type": form.initial["content_type"],
-        "object_pk": form.initial["object_pk"],
-        "timestamp": str(timestamp),
-        "security_hash": form.initial_security_hash(timestamp),
-        "reply_to": "0",
-        "honeypot": "",
-        "name": "Maria Musterfrau",
-        "email": "maria@example.org",
-        "url": "",
-        "comment": "Ein schöner Beitrag über die Eifel.",
-    }
-    data.update({key: str(value) for key, value in fields.items()})
-    return data
 
 
 @pytest.fixture

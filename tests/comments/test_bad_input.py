@@ -10,10 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
+from comments.factories import form_data
 from comments.forms import PostCommentForm
 from comments.models import PostComment
 
-from .conftest import approve, form_data
+from .conftest import approve
 
 URL = "/kommentare/senden/"
 

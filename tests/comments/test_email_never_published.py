@@ -24,9 +24,10 @@ from django.test import Client
 
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
+from comments.factories import form_data
 from comments.models import PostComment
 
-from .conftest import approve, form_data
+from .conftest import approve
 
 CRAWL_LIMIT = 250
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")

@@ -9,9 +9,8 @@ import pytest
 
 from django.db import connection
 
+from comments.factories import form_data
 from comments.models import PostComment
-
-from .conftest import form_data
 
 COMMENTS = 200
 WORKERS = 20
@@ -36,7 +35,7 @@ def live_post(transactional_db, live_server, settings):
     from tests.conftest import ensure_wagtail_root
 
     if connection.vendor != "postgresql":
-        from tests.production.servers import skip_unless_postgresql
+        from core.testing.servers import skip_unless_postgresql
 
         skip_unless_postgresql()  # skips, or fails in CI (REQUIRE_E2E=1)
     # Distinct e-mails but one client address: lift the per-address flood limit for this test.

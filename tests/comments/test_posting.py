@@ -5,10 +5,11 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from comments.factories import form_data
 from comments.models import PostComment, Status
 from comments.utils import PREVIEW_COOKIE, PREVIEW_SALT, truncate_ip
 
-from .conftest import approve, form_data
+from .conftest import approve
 
 
 def test_comment_is_held_and_reader_lands_on_it(post, post_comment):

@@ -53,3 +53,19 @@ def test_post_page_has_no_serious_accessibility_violations(live_site, live_serve
         if violation["impact"] in ("serious", "critical")
     ]
     assert serious == [], json.dumps(serious, indent=2, ensure_ascii=False)
+
+
+def test_printing_hides_menus_share_links_the_comment_form_and_the_footer(
+    wagtail_root, post, live_server, browser_page
+):
+    """What the print stylesheet does, as the browser applies it (not a grep of the CSS)."""
+    browser_page.goto(live_server.url + post.url)
+    browser_page.emulate_media(media="print")
+    for selector in (".site-nav", ".share", ".comment-form", ".site-footer", ".post-tools"):
+        hidden = browser_page.evaluate(
+            "(selector) => [...document.querySelectorAll(selector)].every("
+            "(element) => getComputedStyle(element).display === 'none')",
+            selector,
+        )
+        assert hidden, selector
+    assert browser_page.locator(".post__title").is_visible()

@@ -8,8 +8,14 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 
 from comments.models import PostComment
-
-from .servers import TcpProxy, app_server, comment_form_data, request, session_database_url, skip_unless_postgresql
+from core.testing.servers import (
+    TcpProxy,
+    app_server,
+    comment_form_data,
+    request,
+    session_database_url,
+    skip_unless_postgresql,
+)
 
 pytestmark = pytest.mark.services
 

@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from blog.factories import AuthorFactory, BlogPostPageFactory
+from comments.factories import form_data
 from comments.models import PostComment
 from config.cache import invalidate_all_pages
-from tests.comments.conftest import form_data
 
 from .conftest import rendered_client
 
@@ -112,7 +112,7 @@ def test_publishing_a_new_revision_renders_the_article_anew(post):
 def test_a_preview_never_uses_nor_fills_the_shared_fragments(post, admin_client, blog_index):
     from django.urls import reverse
 
-    from tests.blog.test_editor_flow import post_form
+    from blog.factories import post_form
 
     rendered_client().get(post.url)  # the live article is in the cache
     preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(post.pk,))

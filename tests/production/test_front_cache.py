@@ -30,9 +30,15 @@ from wagtail.models import Site
 
 from blog.models import BlogPostPage
 from comments.models import PostComment
-
-from .nginx import DOCS_HOST, Nginx, front_cache_config, missing_front_cache_tools, self_signed_certificate
-from .servers import PROJECT_DIR, app_server, free_port, request, session_database_url, skip_unless_postgresql
+from core.testing.nginx import DOCS_HOST, Nginx, front_cache_config, missing_front_cache_tools, self_signed_certificate
+from core.testing.servers import (
+    PROJECT_DIR,
+    app_server,
+    free_port,
+    request,
+    session_database_url,
+    skip_unless_postgresql,
+)
 
 pytestmark = pytest.mark.services
 

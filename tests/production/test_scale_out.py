@@ -10,8 +10,14 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from comments.models import PostComment
-
-from .servers import Browser, app_server, comment_form_data, request, session_database_url, skip_unless_postgresql
+from core.testing.servers import (
+    Browser,
+    app_server,
+    comment_form_data,
+    request,
+    session_database_url,
+    skip_unless_postgresql,
+)
 
 pytestmark = pytest.mark.services
 

@@ -15,7 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .servers import stop_process_group
+from core.testing.servers import stop_process_group
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 DEPLOYMENT_DOCS = PROJECT_DIR / "docs" / "deployment.md"
