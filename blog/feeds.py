@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from home.models import SiteSettings
+from core.models import SiteSettings
 
 FEED_ITEMS = 20
 

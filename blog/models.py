@@ -22,7 +22,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.cache import depends_on, page_tag
+
+from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
 from .blocks import PostBodyBlock
+from .categories import CategoryTree
 
 POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
@@ -110,29 +114,14 @@ class Category(index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
-        if self.parent_id and self.pk and self.parent_id in self.with_descendant_ids():
+        if self.pk and CategoryTree.load().would_cycle(self.pk, self.parent_id):
             raise ValidationError(
                 {"parent": _("Eine Kategorie kann nicht unter sich selbst oder einer ihrer Unterkategorien stehen.")}
             )
 
     def with_descendant_ids(self):
         """This category's id and those of every category below it (one query for the whole tree)."""
-        children_of = {}
-        for pk, parent_id in Category.objects.exclude(parent=None).values_list("pk", "parent_id"):
-            children_of.setdefault(parent_id, []).append(pk)
-        found, frontier = {self.pk}, [self.pk]
-        while frontier:
-            frontier = [child for pk in frontier for child in children_of.get(pk, []) if child not in found]
-            found.update(frontier)
-        return found
-
-    def ancestors(self):
-        """The categories above this one, nearest first (a broken cycle in the data ends the walk)."""
-        found, current = [], self.parent
-        while current is not None and current.pk != self.pk and current not in found:
-            found.append(current)
-            current = current.parent
-        return found
+        return CategoryTree.load().with_descendants(self.pk)
 
 
 class BlogIndexPage(RoutablePageMixin, Page):
@@ -151,6 +140,22 @@ class BlogIndexPage(RoutablePageMixin, Page):
         verbose_name = _("Beitragsübersicht")
         verbose_name_plural = _("Beitragsübersichten")
 
+    @classmethod
+    def for_site(cls, site):
+        """The site's post index (there is at most one per home page), or None."""
+        if site is None:
+            return None
+        return cls.objects.live().public().descendant_of(site.root_page).first()
+
+    @classmethod
+    def for_request(cls, request):
+        """The post index of the request's site, looked up once per request: the one way to find it."""
+        if not hasattr(request, "_blog_index"):
+            from wagtail.models import Site
+
+            request._blog_index = cls.for_site(Site.find_for_request(request))
+        return request._blog_index
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self
@@ -165,6 +170,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     @path("kategorie/<slug:slug>/", name="category")
     def category_view(self, request, slug):
         category = get_object_or_404(Category, slug=slug)
+        depends_on(category_tag(category.pk), CATEGORIES_TAG)
         return self.render_listing(
             request,
             self.posts_in_category(category),
@@ -193,6 +199,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        depends_on(author_tag(author.pk))
         return self.render_listing(
             request,
             self.posts().filter(post_authors__author=author),
@@ -269,7 +276,9 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
-        in_tree = BlogPostPage.objects.filter(categories__in=category.with_descendant_ids()).values("pk")
+        in_tree = BlogPostPage.objects.filter(categories__in=CategoryTree.load().with_descendants(category.pk)).values(
+            "pk"
+        )
         return self.posts().filter(pk__in=in_tree)
 
     def paginate(self, request, queryset):
@@ -290,14 +299,12 @@ class BlogIndexPage(RoutablePageMixin, Page):
             .values_list("pk", "newest")
         )
         categories = {category.pk: category for category in Category.objects.all()}
+        tree = CategoryTree((pk, category.parent_id) for pk, category in categories.items())
         for pk, newest in list(newest_in_category.items()):
-            # A parent's archive lists its subcategories' posts too (walked in memory, cycle-safe).
-            seen, parent_id = {pk}, categories[pk].parent_id
-            while parent_id is not None and parent_id not in seen:
-                seen.add(parent_id)
+            # A parent's archive lists its subcategories' posts too.
+            for parent_id in tree.ancestors(pk):
                 dates = [date for date in (newest_in_category.get(parent_id), newest) if date is not None]
                 newest_in_category[parent_id] = max(dates) if dates else None
-                parent_id = categories[parent_id].parent_id
         for pk, newest in sorted(newest_in_category.items(), key=lambda item: categories[item[0]].slug):
             url = self.full_url_for("category", [categories[pk].slug], request)
             urls.append({"location": url, "lastmod": newest})
@@ -319,6 +326,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return self.url + self.reverse_subpage(route_name, args=[category.slug])
 
     def render_listing(self, request, queryset, archive_title, route=("index", None), feeds=None, **extra):
+        depends_on(LISTINGS_TAG)
         posts_page = self.paginate(request, queryset)
         canonical_url = self.full_url_for(route[0], route[1], request)
         if posts_page.number > 1:
@@ -340,32 +348,36 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """The sidebar's category tree: nodes {"category", "post_count", "children"}, by name on each
         level. A category is listed when its archive has posts, counted as its archive lists them
         (its own and its subcategories' posts, each once)."""
+        depends_on(LISTINGS_TAG, CATEGORIES_TAG)
         live = BlogPostPage.objects.child_of(self).live().public().values("pk")
         links = BlogPostPage.categories.through.objects.filter(blogpostpage_id__in=live)
         posts_by_category = {}
         for post_id, category_id in links.values_list("blogpostpage_id", "category_id"):
             posts_by_category.setdefault(category_id, set()).add(post_id)
-        children_of = {}
-        for category in Category.objects.all():  # ordered by name
-            children_of.setdefault(category.parent_id, []).append(category)
+        categories = list(Category.objects.all())  # ordered by name
+        tree = CategoryTree((category.pk, category.parent_id) for category in categories)
+        posts_below = {}
 
-        def nodes(parent_id, path):
-            found = []
-            for category in children_of.get(parent_id, []):
-                if category.pk in path:
-                    continue  # a cycle in the data: never loop
-                children = nodes(category.pk, path | {category.pk})
-                posts = set(posts_by_category.get(category.pk, ()))
-                for child in children:
-                    posts |= child["posts"]
-                if posts:
-                    found.append({"category": category, "post_count": len(posts), "posts": posts, "children": children})
-            return found
+        def keep(category, children):
+            posts = set(posts_by_category.get(category.pk, ()))
+            for child in children:
+                posts |= posts_below[child["category"].pk]
+            posts_below[category.pk] = posts
+            return bool(posts)
 
-        return nodes(None, frozenset())
+        nodes = tree.nested(categories, keep)
+
+        def counted(items):
+            return [
+                {**node, "post_count": len(posts_below[node["category"].pk]), "children": counted(node["children"])}
+                for node in items
+            ]
+
+        return counted(nodes)
 
     def archive_months(self):
         """(first day of month, number of posts) for every month with posts, newest first."""
+        depends_on(LISTINGS_TAG)
         return list(
             BlogPostPage.objects.child_of(self)
             .live()
@@ -479,16 +491,30 @@ class BlogPostPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Loaded once, and only if the template needs them: the parts that use them are usually shared
         # fragments already rendered ({% sharedcache %}). In previews these are the unsaved form values.
-        post_categories = SimpleLazyObject(lambda: list(self.categories.all()))
-        context["post_authors"] = SimpleLazyObject(
-            lambda: [post_author.author for post_author in self.post_authors.select_related("author")]
-        )
+        post_categories = SimpleLazyObject(self.shown_categories)
+        context["post_authors"] = SimpleLazyObject(self.shown_authors)
         context["post_categories"] = post_categories
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
-            # Every saved post lives under an index (parent_page_types).
-            context["blog_index"] = SimpleLazyObject(lambda: BlogIndexPage.objects.ancestor_of(self).first())
+            context["blog_index"] = SimpleLazyObject(lambda: self.blog_index)
         return context
+
+    @property
+    def blog_index(self):
+        """The index this post lives under (its parent: parent_page_types)."""
+        if not hasattr(self, "_blog_index"):
+            self._blog_index = BlogIndexPage.objects.filter(path=self.path[: -self.steplen]).first()
+        return self._blog_index
+
+    def shown_categories(self):
+        categories = list(self.categories.all())
+        depends_on(*(category_tag(category.pk) for category in categories))
+        return categories
+
+    def shown_authors(self):
+        authors = [post_author.author for post_author in self.post_authors.select_related("author")]
+        depends_on(*(author_tag(author.pk) for author in authors))
+        return authors
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
         """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first."""
@@ -507,7 +533,11 @@ class BlogPostPage(RoutablePageMixin, Page):
                 others.exclude(pk__in=chosen).order_by(*ordering).values_list("pk", flat=True)[: limit - len(chosen)]
             )
         loaded = {post.pk: post for post in with_listing_data(BlogPostPage.objects.filter(pk__in=chosen))}
-        return [loaded[pk] for pk in chosen if pk in loaded]
+        related = [loaded[pk] for pk in chosen if pk in loaded]
+        # Pages that show another post must change when it does (unpublished, retitled); a new post
+        # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
+        depends_on(*(page_tag(post) for post in related))
+        return related
 
     @property
     def meta_description(self):

@@ -5,23 +5,20 @@ to it for live posts and applies the post's privacy restrictions before it runs 
 `check_view_restrictions` on_serve_page hook: password form or login redirect); the view checks
 both again, so nothing unpublished or restricted is ever rendered, whoever calls it.
 
-The PDF bytes are kept in Django's cache (Redis, shared by every app server, when REDIS_URL is set)
-under a key holding the live revision: publishing a new revision gives a new key. While a PDF is
-being rendered, a lock in the same cache makes every other request for it wait for that one result
-instead of rendering it again.
+The PDF bytes are kept by the caching subsystem (core/cache.py; Redis, shared by every app server, when
+REDIS_URL is set) under a key holding the live revision: publishing a new revision gives a new key, and
+the entry's tags (the site settings, the names of its authors and categories) drop it when those
+change. While a PDF is being rendered, a lock in the same cache makes every other request for it wait
+for that one result instead of rendering it again. The PDF is cached once: the full-page cache stores
+pages only.
 """
 
-import hashlib
 import logging
 import re
-import time
-import uuid
 from urllib.parse import quote, urljoin
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -32,18 +29,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from wagtail.admin.auth import require_admin_access
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
+
+from core import cache as caching
+from core.models import SiteSettings
+
+from .apps import author_tag, category_tag
 
 logger = logging.getLogger("blog.pdf")
 
 # Bump when the PDF template changes, so that PDFs rendered by the previous code are not served.
 PDF_LAYOUT_VERSION = 1
 PDF_CACHE_TIMEOUT = 7 * 24 * 60 * 60
-# Longer than any render takes: a lock left behind by a killed worker expires by itself.
-RENDER_LOCK_TIMEOUT = 120
 # How long a request waits for a PDF another request is rendering before it gives up with 503.
 RENDER_WAIT_SECONDS = 30
-RENDER_POLL_SECONDS = 0.1
 # A failed render is remembered this long: meanwhile readers get the error page at once instead
 # of each one starting another render that fails the same way.
 RENDER_FAILURE_TIMEOUT = 15
@@ -62,14 +61,6 @@ PDF_BLOCK_TEMPLATES = {
 ROOT_RELATIVE_HREF = re.compile(r'(\shref=")/(?!/)')
 
 
-class RenderBusy(Exception):
-    """Another request is rendering this PDF and did not finish within the wait."""
-
-
-class RenderFailed(Exception):
-    """The render this request waited for failed (the renderer logged why)."""
-
-
 def serve_post_pdf(page, request):
     """The PDF download of a live, public post; a German 503 page when it cannot be made."""
     if not page.live:
@@ -77,19 +68,22 @@ def serve_post_pdf(page, request):
     restrictions = view_restrictions(page)
     if not all(restriction.accept_request(request) for restriction in restrictions):
         raise Http404
-    key = pdf_cache_key(page)
     try:
-        pdf = cached_render(key, lambda: render_post_pdf(page, request))
-    except RenderBusy:
+        pdf = caching.cached_single_flight(
+            pdf_cache_key(page),
+            lambda: render_post_pdf(page, request),
+            PDF_CACHE_TIMEOUT,
+            wait=RENDER_WAIT_SECONDS,
+            failure_timeout=RENDER_FAILURE_TIMEOUT,
+        )
+    except caching.RenderBusy:
         logger.warning("PDF of post %s: still rendering elsewhere after %s s", page.pk, RENDER_WAIT_SECONDS)
         return error_response(request, page, busy=True)
-    except RenderFailed:
+    except caching.RenderFailed:
         return error_response(request, page)
     except Exception:
         logger.exception("PDF of post %s (%s) could not be rendered", page.pk, page.slug)
         return error_response(request, page)
-    if not restrictions:
-        remember_public_pdf(request, page, key)
     return pdf_response(pdf, page.slug)
 
 
@@ -99,69 +93,6 @@ def pdf_response(pdf, slug):
     # The article itself is what search engines should list, not its PDF copy.
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-# --- The cached PDF before Wagtail's routing -----------------------------------------------------
-# Wagtail finds a page by walking the tree (site, then one query per level) and checks its privacy
-# before any view runs: that costs more than the whole cached response. For a PDF that is cached,
-# `post_pdf_before_routing` (config/urls.py) answers from what the last full request recorded,
-# after one query that confirms the post is still live, unrestricted, at the same place and at
-# the same revision. Anything else goes through Wagtail's serving as before.
-
-
-def post_pdf_before_routing(request, post_path):
-    """/<post path>/pdf/: the cached PDF of a public post, else Wagtail's normal serving."""
-    if request.method in ("GET", "HEAD"):
-        response = remembered_pdf_response(request)
-        if response is not None:
-            return response
-    from wagtail.views import serve
-
-    return serve(request, f"{post_path}pdf/")
-
-
-def route_cache_key(request):
-    raw = f"{request.get_host()}|{request.path}|{translation.get_language()}"
-    return f"pdf:route:v{PDF_LAYOUT_VERSION}:{hashlib.sha256(raw.encode()).hexdigest()}"
-
-
-def remember_public_pdf(request, page, key):
-    if page.alias_of_id:
-        return
-    entry = {
-        "page": page.pk,
-        "revision": page.live_revision_id,
-        "published_at": page.last_published_at,
-        "path": page.path,
-        "url_path": page.url_path,
-        "slug": page.slug,
-        "pdf": key,
-    }
-    cache.set(route_cache_key(request), entry, PDF_CACHE_TIMEOUT)
-
-
-def remembered_pdf_response(request):
-    entry = cache.get(route_cache_key(request))
-    if entry is None:
-        return None
-    pdf = cache.get(entry["pdf"])
-    if pdf is None:
-        return None
-    restrictions = PageViewRestriction.objects.filter(page__path__in=ancestor_paths(entry["path"], Page.steplen))
-    still_public = (
-        Page.objects.filter(
-            pk=entry["page"],
-            live=True,
-            live_revision_id=entry["revision"],
-            last_published_at=entry["published_at"],
-            path=entry["path"],
-            url_path=entry["url_path"],
-            alias_of__isnull=True,
-        )
-        .filter(~Exists(restrictions))
-        .exists()
-    )
-    return pdf_response(pdf, entry["slug"]) if still_public else None
 
 
 def view_restrictions(page):
@@ -182,54 +113,6 @@ def pdf_cache_key(page):
         # Pages made in code without a revision: the publication time still changes on publishing.
         revision = f"t{page.last_published_at.timestamp():.0f}" if page.last_published_at else "0"
     return f"pdf:v{PDF_LAYOUT_VERSION}:{page.pk}:{revision}:{translation.get_language()}"
-
-
-def cached_render(key, render_bytes, *, wait=None, poll=RENDER_POLL_SECONDS):
-    """The bytes cached under `key`; on a miss, `render_bytes()` runs once, however many ask at once.
-
-    The first request takes a lock (`cache.add` is atomic in Redis, memcached and the local-memory
-    cache), renders, stores the result and releases the lock. The others poll the cache for the
-    result for at most `wait` seconds; if the renderer died without a result they take over, and
-    if it failed they stop at once. If the cache cannot be reached at all, each request renders.
-    """
-    result = cache.get(key)
-    if result is not None:
-        return result
-    lock_key, failure_key = f"{key}:lock", f"{key}:failed"
-    if cache.get(failure_key):
-        raise RenderFailed
-    deadline = time.monotonic() + (RENDER_WAIT_SECONDS if wait is None else wait)
-    while True:
-        token = uuid.uuid4().hex
-        acquired = cache.add(lock_key, token, RENDER_LOCK_TIMEOUT)
-        # None (not False) is what django-redis answers when Redis is down and errors are ignored.
-        if acquired or acquired is None:
-            return _render_and_store(key, render_bytes, lock_key if acquired else None, token, failure_key)
-        while True:
-            if time.monotonic() >= deadline:
-                raise RenderBusy
-            time.sleep(poll)
-            result = cache.get(key)
-            if result is not None:
-                return result
-            if cache.get(failure_key):
-                raise RenderFailed
-            if cache.get(lock_key) is None:
-                break  # the renderer is gone without a result: try to take over
-
-
-def _render_and_store(key, render_bytes, lock_key, token, failure_key):
-    try:
-        result = render_bytes()
-        cache.set(key, result, PDF_CACHE_TIMEOUT)
-        return result
-    except Exception:
-        cache.set(failure_key, True, RENDER_FAILURE_TIMEOUT)
-        raise
-    finally:
-        # Released only after the result is stored, so a waiter never sees neither.
-        if lock_key is not None and cache.get(lock_key) == token:
-            cache.delete(lock_key)
 
 
 def render_post_pdf(page, request=None):
@@ -253,17 +136,20 @@ def html_to_pdf(html, base_url):
 
 def post_pdf_html(page, request=None):
     """The print HTML of a post and the base URL it must be rendered with."""
-    from home.models import SiteSettings
 
     canonical_url = page.get_full_url(request)
     base_url = urljoin(canonical_url, "/")
     site_name = SiteSettings.for_site(page.get_site()).site_name
+    authors = [post_author.author for post_author in page.post_authors.select_related("author")]
+    categories = list(page.categories.order_by("name"))
+    caching.depends_on(*(author_tag(author.pk) for author in authors))
+    caching.depends_on(*(category_tag(category.pk) for category in categories))
     context = {
         "page": page,
         "site_name": site_name,
         "canonical_url": canonical_url,
-        "authors": [post_author.author for post_author in page.post_authors.select_related("author")],
-        "categories": list(page.categories.order_by("name")),
+        "authors": authors,
+        "categories": categories,
         "featured_rendition": print_rendition(page.featured_image),
         "body_blocks": [pdf_block(block) for block in page.body],
         "language_code": translation.get_language(),

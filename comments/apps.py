@@ -21,3 +21,9 @@ class CommentsConfig(AppConfig):
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=PostComment._meta.label)
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=PostComment)
         lifecycle.public_comments_changed.connect(cache.on_public_comments_changed, dispatch_uid="comments_cache")
+        # The comment rules show on every post (form open or closed, what is held).
+        from core.invalidation import connect_site_wide
+
+        from .models import CommentSettings
+
+        connect_site_wide(CommentSettings)

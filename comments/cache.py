@@ -1,49 +1,40 @@
-"""One place that makes cached copies of a post forget their comments.
+"""What changes when the comments readers see on a post change (core/cache.py; docs/caching.md).
 
-Whenever the comments readers see on a post change (approved, withdrawn, edited, deleted), the lifecycle
-sends `public_comments_changed` and `on_public_comments_changed` calls `invalidate_post(page)`. It purges Wagtail's front-end cache (when
-`wagtail.contrib.frontend_cache` is installed), deletes the cache keys below, and sends `post_comments_changed`
-so any other cache of the page (full-page cache, PDF) can drop its copy without this module knowing it.
+The lifecycle sends `public_comments_changed` after the commit; `on_public_comments_changed` invalidates
+the post's comment tag (its page, its thread fragment, the listings that show its count) and purges the
+post from the front cache (nginx or a CDN, when `wagtail.contrib.frontend_cache` is installed).
 """
 
 import logging
 
 from django.apps import apps
-from django.core.cache import cache
-from django.dispatch import Signal
 
 from wagtail.models import Page
 
+from core.cache import depends_on, invalidate
+
 logger = logging.getLogger(__name__)
 
-# Sent with `page` (the specific post) after its visible comments changed.
-post_comments_changed = Signal()
+
+def comments_tag(post_id):
+    return f"comments:{post_id}"
 
 
-def post_cache_keys(page):
-    """Cache keys that hold something derived from a post's comments. Code that caches a post's
-    comments section or its PDF should use these keys, so the moderation can delete them."""
-    return [f"post:{page.pk}:comments", f"post:{page.pk}:pdf"]
+def shows_comments_of(*post_ids):
+    """Record that what is being rendered shows the public comments (or their count) of these posts."""
+    depends_on(*(comments_tag(post_id) for post_id in post_ids))
 
 
-def invalidate_post(page):
-    cache.delete_many(post_cache_keys(page))
+def on_public_comments_changed(sender, post_id, **kwargs):
+    invalidate(comments_tag(post_id), reason=f"comments of post {post_id}")
     if apps.is_installed("wagtail.contrib.frontend_cache"):
         from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 
+        page = Page.objects.filter(pk=post_id).specific().first()
+        if page is None:
+            return
         try:
             purge_page_from_cache(page)
         except Exception:
             # A CDN that does not answer must not undo the moderation; the page expires on its own.
-            logger.exception("Could not purge post %s from the front-end cache", page.pk)
-    post_comments_changed.send(sender=type(page), page=page)
-
-
-def invalidate_post_by_id(page_id):
-    page = Page.objects.filter(pk=page_id).specific().first()
-    if page is not None:
-        invalidate_post(page)
-
-
-def on_public_comments_changed(sender, post_id, **kwargs):
-    invalidate_post_by_id(post_id)
+            logger.exception("Could not purge post %s from the front-end cache", post_id)

@@ -11,13 +11,7 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
 
-try:  # The production settings' proxy-aware address (TRUSTED_PROXY_COUNT); REMOTE_ADDR without it.
-    from config.security import client_ip
-except ImportError:  # pragma: no cover - only while config.security does not exist
-
-    def client_ip(request):
-        return request.META.get("REMOTE_ADDR", "")
-
+from core.security import client_ip
 
 # --- IP addresses -----------------------------------------------------------------------------
 

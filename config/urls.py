@@ -1,14 +1,14 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from blog.pdf import post_pdf_before_routing, post_pdf_preview
+from blog.pdf import post_pdf_preview
 from blog.views import robots_txt
-from home.views import healthz
+from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -29,11 +29,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A database outage becomes a German 503 page (with an unsaved comment shown back), not a 500.
-handler500 = "config.errors.server_error"
+handler500 = "core.errors.server_error"
 
 urlpatterns += [
-    # A post's cached PDF without Wagtail's page routing; everything else falls through to it (blog/pdf.py).
-    re_path(r"^(?P<post_path>(?:[\w\-]+/)+)pdf/$", post_pdf_before_routing, name="post_pdf"),
     # Wagtail's page serving comes last: it claims every URL not matched above.
     path("", include(wagtail_urls)),
 ]

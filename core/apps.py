@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "core"
     verbose_name = _("Grundlagen")
+
+    def ready(self):
+        from . import invalidation
+
+        invalidation.connect()

@@ -39,6 +39,8 @@ TAG_KEY_PREFIX = "cache:tag:"
 SITE_TAG = "site"
 
 _recordings = contextvars.ContextVar("core_cache_recordings", default=())
+_scope = contextvars.ContextVar("core_cache_scope", default=None)
+_UNREAD = object()
 
 
 # --- Tags -------------------------------------------------------------------------------------
@@ -71,7 +73,7 @@ def recording():
     """`with recording() as rec:` render …; `rec.tags` is what it showed, `rec.clock` when it started.
 
     `rec.clock` is None when the cache does not answer: then the result must not be stored."""
-    rec = Recording(read_clock())
+    rec = Recording(current_clock())
     token = _recordings.set((*_recordings.get(), rec))
     try:
         yield rec
@@ -80,6 +82,39 @@ def recording():
 
 
 # --- The clock and invalidation ---------------------------------------------------------------
+
+
+class _Scope:
+    clock = _UNREAD
+
+
+@contextlib.contextmanager
+def request_scope():
+    """One request (core/middleware.py): the clock is read once, on first use, and every rendering of the
+    request uses that value. When the cache does not answer, the rest of the request does not ask it
+    again: a Redis that hangs costs one timeout per request, not one per fragment."""
+    token = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_clock():
+    """The clock for what renders now: read once per request scope (outside one, read each time)."""
+    scope = _scope.get()
+    if scope is None:
+        return read_clock()
+    if scope.clock is _UNREAD:
+        scope.clock = read_clock()
+    return scope.clock
+
+
+def known_down():
+    """True when this request already found the cache not answering (no further reads then)."""
+    scope = _scope.get()
+    return scope is not None and scope.clock is None
+
 
 
 def read_clock():
@@ -132,6 +167,8 @@ def is_fresh(tags, clock):
 
 def get_fresh(key):
     """The value stored under `key` if it is still fresh (its tags are then recorded too), else None."""
+    if known_down():
+        return None
     entry = cache.get(key)
     if not isinstance(entry, dict) or "tags" not in entry:
         return None
@@ -142,10 +179,19 @@ def get_fresh(key):
 
 
 def store(key, value, rec, timeout):
-    """Store what a recording produced (nothing when the clock could not be read)."""
+    """Store what a recording produced (nothing when the clock could not be read).
+
+    A tag that was never invalidated has no stamp yet; it gets the clock value the rendering started
+    at, so the entry is fresh until the tag changes."""
     if rec.clock is None or not timeout:
         return
-    cache.set(key, {"value": value, "tags": sorted(rec.tags), "clock": rec.clock}, timeout=timeout)
+    tags = sorted(rec.tags)
+    keys = [tag_key(tag) for tag in tags]
+    stamped = cache.get_many(keys)
+    for key_of_tag in keys:
+        if key_of_tag not in stamped:
+            cache.add(key_of_tag, rec.clock, timeout=None)
+    cache.set(key, {"value": value, "tags": tags, "clock": rec.clock}, timeout=timeout)
 
 
 def cached(key, render, timeout, tags=()):

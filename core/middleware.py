@@ -75,6 +75,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with caching.request_scope():
+            return self.respond(request)
+
+    def respond(self, request):
         seconds = caching.page_seconds()
         if not seconds or not is_cacheable_request(request):
             response = self.get_response(request)

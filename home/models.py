@@ -1,14 +1,16 @@
-"""The home page, plain content pages (Impressum, Datenschutz) and site-wide settings."""
+"""The home page and plain content pages (Impressum, Datenschutz)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from blog.apps import LISTINGS_TAG
+from blog.models import BlogIndexPage, BlogPostPage, with_listing_data
+from core.cache import depends_on
 
 LATEST_POSTS_ON_HOME_PAGE = 9
 
@@ -38,16 +40,15 @@ class HomePage(Page):
         verbose_name_plural = _("Startseiten")
 
     def get_context(self, request, *args, **kwargs):
-        from blog.models import BlogIndexPage, BlogPostPage, with_listing_data
-
         context = super().get_context(request, *args, **kwargs)
+        depends_on(LISTINGS_TAG)
         posts = with_listing_data(BlogPostPage.objects.descendant_of(self))
         # A featured post that is a draft (or was unpublished) is simply not shown.
         featured_post = posts.filter(pk=self.featured_post_id).first() if self.featured_post_id else None
         latest_posts = posts.exclude(pk=featured_post.pk) if featured_post else posts
         context["featured_post"] = featured_post
         context["latest_posts"] = latest_posts[:LATEST_POSTS_ON_HOME_PAGE]
-        context["blog_index"] = BlogIndexPage.objects.live().public().descendant_of(self).first()
+        context["blog_index"] = BlogIndexPage.for_request(request)
         return context
 
 
@@ -68,28 +69,3 @@ class StandardPage(Page):
     class Meta:
         verbose_name = _("Inhaltsseite")
         verbose_name_plural = _("Inhaltsseiten")
-
-
-class FooterLinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(label=_("Beschriftung"))
-    page = blocks.PageChooserBlock(label=_("Seite"), required=False)
-    url = blocks.URLBlock(label=_("Oder Adresse"), required=False)
-
-    class Meta:
-        icon = "link"
-        label = _("Link")
-
-
-@register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    """What the site calls itself and what its footer links to; editable under Einstellungen."""
-
-    site_name = models.CharField(_("Name der Website"), max_length=255, default="WIR. LEBEN. EIFEL.")
-    tagline = models.CharField(_("Untertitel"), max_length=255, blank=True)
-    footer_text = models.CharField(_("Fußzeilentext"), max_length=255, blank=True)
-    footer_links = StreamField([("link", FooterLinkBlock())], verbose_name=_("Links in der Fußzeile"), blank=True)
-
-    panels = [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("footer_text"), FieldPanel("footer_links")]
-
-    class Meta:
-        verbose_name = _("Website-Einstellungen")

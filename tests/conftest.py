@@ -77,3 +77,10 @@ def demo_site(db):
 
     call_command("load_demo_content", "--no-accounts", verbosity=0, stdout=io.StringIO())
     return HomePage.objects.get()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …` runs what waits for the commit (the tests' transaction never commits):
+    cache invalidations, mails, purges."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

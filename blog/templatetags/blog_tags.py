@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from wagtail.models import Site
-
 from blog.models import PAGE_QUERY_PARAMETER, BlogIndexPage
-from home.models import SiteSettings
+from core.cache import depends_on
+from core.invalidation import MENU_TAG
+from core.models import SiteSettings
 
 register = template.Library()
 
@@ -23,19 +23,13 @@ def blog_index_for(context):
     if context.get("blog_index") is not None:
         return context["blog_index"]
     request = context.get("request")
-    if request is None:
-        return None
-    if not hasattr(request, "_blog_index"):
-        site = Site.find_for_request(request)
-        request._blog_index = (
-            BlogIndexPage.objects.live().public().descendant_of(site.root_page).first() if site else None
-        )
-    return request._blog_index
+    return BlogIndexPage.for_request(request) if request is not None else None
 
 
 @register.simple_tag(takes_context=True)
 def site_feeds(context):
     """URLs of the feeds of all posts (RSS and Atom) and of the index, for <head> and footer links."""
+    depends_on(MENU_TAG)  # the index's address changes like a menu page's
     blog_index = blog_index_for(context)
     if blog_index is None:
         return {}

@@ -5,7 +5,7 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from blog.models import BlogPostPage
 from blog.templatetags.blog_tags import iso_datetime
 
+from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
@@ -73,6 +74,7 @@ class CommentSection:
 
     @cached_property
     def comments(self):
+        shows_comments_of(self.page.pk)
         visible = Q(is_public=True)
         if self.own_ids:
             # The reader's own comments that wait (spam looks the same to its sender; the trash does not).
@@ -123,6 +125,31 @@ def comment_section(context, page):
     return CommentSection(
         context.get("request"), page, form=context.get("comment_form"), error=context.get("comment_error", "")
     )
+
+
+@register.simple_tag
+def count_comments(posts):
+    """`{% count_comments posts %}` (a list of posts, or one post): sets `comment_count` (public comments)
+    on each, in one query; the listing then depends on those posts' comments (core/cache.py)."""
+    if posts is None or hasattr(posts, "pk"):
+        posts = [posts]
+    posts = [post for post in posts if getattr(post, "pk", None)]
+    if not posts:
+        return ""
+    counts = dict(
+        PostComment.norel_objects.filter(
+            content_type=ContentType.objects.get_for_model(BlogPostPage),
+            object_pk__in=[str(post.pk) for post in posts],
+            is_public=True,
+        )
+        .values("object_pk")
+        .annotate(total=Count("pk"))
+        .values_list("object_pk", "total")
+    )
+    for post in posts:
+        post.comment_count = counts.get(str(post.pk), 0)
+    shows_comments_of(*(post.pk for post in posts))
+    return ""
 
 
 @register.filter(is_safe=True)

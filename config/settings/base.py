@@ -137,7 +137,6 @@ FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "config",
     "core",
     "home",
     "blog",
@@ -183,9 +182,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: a cache hit for an anonymous reader costs no SQL query.
-    "config.cache.PageCacheMiddleware",
-    # Rendered pages: which page answers a URL, from the cache (one query instead of Wagtail's six).
-    "config.cache.RouteCacheMiddleware",
+    "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: readers always get German (LANGUAGE_CODE), whatever their browser asks for;
     # otherwise an English browser gets "2. October 2015". The admin follows each user's own setting.
@@ -287,7 +284,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Security: log-in throttling and Content Security Policy -----------------------------------
 
 AUTHENTICATION_BACKENDS = [
-    "config.security.LoginThrottleBackend",
+    "core.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Five failed log-ins for one user name from one address lock that combination for 15 minutes;
@@ -296,8 +293,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_VERBOSE = False
 
 # django-csp 4. No inline scripts or styles on the public site. Wagtail's admin (and its page

@@ -4,11 +4,15 @@ from django import template
 
 from wagtail.models import Site
 
+from core.cache import depends_on
+from core.invalidation import MENU_TAG
+
 register = template.Library()
 
 
 @register.inclusion_tag("navigation/menu.html", takes_context=True)
 def main_menu(context):
+    depends_on(MENU_TAG)
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:

@@ -56,9 +56,3 @@ def moderator(db):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (the tests' transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -13,7 +13,7 @@ from blog.factories import BlogPostPageFactory
 from comments import lifecycle
 from comments.factories import PostCommentFactory
 from comments.models import PostComment, Status
-from config.cache import GENERATION_KEY
+from core.cache import CLOCK_KEY
 
 
 def moderate(client, comment, action):
@@ -151,27 +151,28 @@ def test_a_staff_reply_shows_redaktion_and_the_persons_name_never_the_login(clie
 
 
 @pytest.mark.parametrize("spam", [False, True])
-def test_a_held_or_spam_comment_starts_no_new_cache_generation(post, post_comment, comment_rules, spam, committed):
+def test_a_held_or_spam_comment_invalidates_nothing_cached(post, post_comment, comment_rules, spam, committed):
     if spam:
         comment_rules.spam_words = "casino"
         comment_rules.save()
-    cache.set(GENERATION_KEY, 1000, timeout=None)
+    cache.set(CLOCK_KEY, 1000, timeout=None)
 
     with committed():
         response = post_comment(post, comment="Bestes Casino" if spam else "Bitte freischalten")
 
     assert response.status_code == 303
-    assert cache.get(GENERATION_KEY) == 1000
+    assert cache.get(CLOCK_KEY) == 1000
 
 
-def test_an_approval_does_start_a_new_generation(moderator_client, post, committed):
+def test_an_approval_invalidates_the_posts_comments(moderator_client, post, committed):
     comment = PostCommentFactory(post=post)
-    cache.set(GENERATION_KEY, 1000, timeout=None)
+    cache.set(CLOCK_KEY, 1000, timeout=None)
 
     with committed():
         moderate(moderator_client, comment, "approve")
 
-    assert cache.get(GENERATION_KEY) != 1000
+    assert cache.get(CLOCK_KEY) != 1000
+    assert cache.get(f"cache:tag:comments:{post.pk}") == cache.get(CLOCK_KEY)
 
 
 # --- 7. No draft titles in the queue's post filter --------------------------------------------

@@ -7,7 +7,8 @@ from django.template import loader
 
 from wagtail.models import Site
 
-from home.models import SiteSettings, StandardPage
+from core.models import SiteSettings
+from home.models import StandardPage
 
 
 def page_html(client, url="/"):

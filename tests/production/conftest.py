@@ -1,4 +1,4 @@
-"""Helpers for the tests of the shared caches (fragments, routes) behind the full-page cache."""
+"""Helpers for the tests of the shared fragments behind the full-page cache."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from django.test import Client
 
 @pytest.fixture
 def shared_caches(settings):
-    """Page cache, shared fragments and route cache on, in an empty cache."""
+    """Page cache and shared fragments on, in an empty cache."""
     settings.PAGE_CACHE_SECONDS = 600
     settings.FRAGMENT_CACHE_SECONDS = 600
     cache.clear()
@@ -18,7 +18,7 @@ def shared_caches(settings):
 
 def rendered_client():
     """A reader whose requests the full-page cache does not answer (any cookie but csrftoken): every
-    request is rendered, so only the fragments and the route cache act."""
+    request is rendered, so only the fragments act."""
     client = Client()
     client.cookies["bench"] = "uncached"
     return client

@@ -1,4 +1,4 @@
-"""Shared template fragments (`{% sharedcache %}`, config/templatetags/shared_cache.py, docs/caching.md).
+"""Shared template fragments (`{% sharedcache %}`, core/templatetags/shared_cache.py, docs/caching.md).
 
 Pages the full-page cache does not serve (logged-in users, a reader with a held-comment preview, any
 request with a cookie) are rendered, but the expensive shared parts of a post come from the cache.
@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from blog.factories import AuthorFactory, BlogPostPageFactory
-from comments.factories import form_data
-from comments.models import PostComment
-from config.cache import invalidate_all_pages
+from comments.factories import PostCommentFactory, form_data
+from comments.models import PostComment, Status
+from core.cache import invalidate
 
 from .conftest import rendered_client
 
@@ -22,15 +22,7 @@ pytestmark = pytest.mark.usefixtures("shared_caches")
 
 
 def approved_comment(post, text, name="Hans Leser"):
-    comment = PostComment.objects.create(
-        content_object=post,
-        site_id=1,
-        user_name=name,
-        user_email="hans@example.org",
-        comment=text,
-        is_public=True,
-    )
-    return comment
+    return PostCommentFactory(post=post, user_name=name, comment=text, status=Status.APPROVED)
 
 
 def thread_of(html):
@@ -61,14 +53,7 @@ def test_an_approved_comment_shows_on_rendered_pages_at_once(post, django_captur
     from comments import lifecycle
 
     rendered_client().get(post.url)
-    comment = PostComment.objects.create(
-        content_object=post,
-        site_id=1,
-        user_name="Spät Freigegeben",
-        user_email="spaet@example.org",
-        comment="Erst nach der Moderation sichtbar.",
-        is_public=False,
-    )
+    comment = PostCommentFactory(post=post, user_name="Spät Freigegeben", comment="Erst nach der Moderation sichtbar.")
     assert "Erst nach der Moderation sichtbar." not in rendered_client().get(post.url).content.decode()
     moderator = get_user_model().objects.create_superuser("mod", "mod@example.org", "pw")
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,11 +84,12 @@ def test_a_readers_held_comment_is_never_put_into_the_shared_thread(post, client
         assert "Ein öffentlicher Kommentar." in html
 
 
-def test_publishing_a_new_revision_renders_the_article_anew(post):
+def test_publishing_a_new_revision_renders_the_article_anew(post, committed):
     rendered_client().get(post.url)
     post.title = "Korrigierter Titel des Beitrags"
     post.intro = "Ein korrigierter Vorspann."
-    post.save_revision().publish()
+    with committed():
+        post.save_revision().publish()
     html = rendered_client().get(post.url).content.decode()
     assert "Korrigierter Titel des Beitrags" in html
     assert "Ein korrigierter Vorspann." in html
@@ -136,31 +122,40 @@ def test_a_preview_never_uses_nor_fills_the_shared_fragments(post, admin_client,
     assert "den nur die Redaktion sieht" not in html
 
 
-def test_a_category_renamed_shows_in_the_article_and_in_other_posts_related_lists(post, blog_index, category):
+def test_a_category_renamed_shows_in_the_article_and_in_other_posts_related_lists(
+    post, blog_index, category, committed
+):
     other = BlogPostPageFactory(parent=blog_index, title="Ein anderer Beitrag", slug="anderer", categories=[category])
     rendered_client().get(post.url)
     rendered_client().get(other.url)
     category.name = "Umbenannte Kategorie"
-    category.save()
+    with committed():
+        category.save()
     for page in (post, other):
         assert "Umbenannte Kategorie" in rendered_client().get(page.url).content.decode()
 
 
-def test_a_new_post_shows_in_the_related_posts_of_a_rendered_post(post, blog_index, category):
-    html = rendered_client().get(post.url).content.decode()
-    assert "Ganz neu in derselben Kategorie" not in html
-    BlogPostPageFactory(
-        parent=blog_index, title="Ganz neu in derselben Kategorie", slug="ganz-neu", categories=[category]
-    )
-    html = rendered_client().get(post.url).content.decode()
-    assert "Weitere Beiträge" in html
-    assert "Ganz neu in derselben Kategorie" in html
+def test_a_new_post_leaves_other_articles_cached_but_an_unpublished_one_leaves_them_at_once(
+    post, blog_index, category, committed
+):
+    """A new post re-renders the listings, not every article ("Weitere Beiträge" takes it in when the cached
+    copy expires); a post that goes offline disappears at once from every page that showed it."""
+    with committed():
+        shown = BlogPostPageFactory(parent=blog_index, title="Schon verlinkt", slug="verlinkt", categories=[category])
+    assert "Schon verlinkt" in rendered_client().get(post.url).content.decode()
+    with committed():
+        BlogPostPageFactory(parent=blog_index, title="Ganz neu", slug="ganz-neu", categories=[category])
+    assert "Ganz neu" not in rendered_client().get(post.url).content.decode()
+    assert "Ganz neu" in rendered_client().get(blog_index.url).content.decode()
+    with committed():
+        shown.unpublish()
+    assert "Schon verlinkt" not in rendered_client().get(post.url).content.decode()
 
 
 def test_each_site_gets_its_own_fragments(post, home_page):
     from wagtail.models import Site
 
-    from home.models import SiteSettings
+    from core.models import SiteSettings
 
     Site.objects.create(hostname="zweite.example", port=80, root_page=home_page, site_name="Zweite")
     SiteSettings.objects.update_or_create(
@@ -173,6 +168,7 @@ def test_each_site_gets_its_own_fragments(post, home_page):
 
 
 def test_fragments_are_off_when_their_lifetime_is_zero(post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
     rendered_client().get(post.url)
     assert not [key for key in cache._cache if ":fragment:" in key]
@@ -200,36 +196,56 @@ def test_with_the_cache_down_the_page_is_rendered_in_full(post):
     assert "Kategorien:" in html
 
 
-def test_a_page_asks_the_cache_for_the_generation_once(post, monkeypatch):
-    """With Redis hanging (not refusing), every read waits for the socket timeout: one per page, not one per fragment."""
-    import config.cache
+def test_a_page_reads_the_cache_clock_once(post, monkeypatch):
+    """With Redis hanging (not refusing), every read waits for the socket timeout: the clock is read once per
+    request, and a request that found the cache not answering asks it nothing more."""
+    import core.cache
 
     calls = []
-    real = config.cache.current_generation
+    real = core.cache.read_clock
 
     def counting():
         calls.append(1)
         return real()
 
-    monkeypatch.setattr(config.cache, "current_generation", counting)
+    monkeypatch.setattr(core.cache, "read_clock", counting)
     # Rendered for a reader with a cookie: only the fragments ask.
     assert rendered_client().get(post.url).status_code == 200
     assert len(calls) == 1
-    # An anonymous miss: the page cache asks first, the fragments reuse its answer.
+    # An anonymous miss: the page and its fragments share one reading.
     calls.clear()
-    invalidate_all_pages()
+    invalidate(f"page:{post.pk}")
     response = Client().get(post.url)
     assert response["X-Cache"] == "MISS"
     assert len(calls) == 1
 
 
-def test_the_archive_sidebar_counts_a_new_post_at_once(post, blog_index, category, django_assert_max_num_queries):
+def test_a_cache_that_does_not_answer_is_asked_once_per_request(post, monkeypatch):
+    import core.cache
+
+    monkeypatch.setattr(core.cache, "read_clock", lambda: None)
+    reads = []
+    real_get = core.cache.cache.get
+    monkeypatch.setattr(
+        core.cache.cache, "get", lambda *args, **kwargs: reads.append(args[0]) or real_get(*args, **kwargs)
+    )
+    response = rendered_client().get(post.url)
+    assert response.status_code == 200
+    assert post.title in response.content.decode()
+    fragment_reads = [key for key in reads if str(key).startswith("fragment:")]
+    assert len(fragment_reads) <= 1
+
+
+def test_the_archive_sidebar_counts_a_new_post_at_once(
+    post, blog_index, category, django_assert_max_num_queries, committed
+):
     rendered_client().get(blog_index.url)
     # Warm: the sidebar's category and month counts come from the cache.
     with django_assert_max_num_queries(30) as queries:
         html = rendered_client().get(blog_index.url).content.decode()
     assert "DATE_TRUNC" not in " ".join(q["sql"] for q in queries.captured_queries).upper()
     assert f'{category.name}</a> <span class="archive-sidebar__count">(1)</span>' in html
-    BlogPostPageFactory(parent=blog_index, title="Noch ein Beitrag", slug="noch-einer", categories=[category])
+    with committed():
+        BlogPostPageFactory(parent=blog_index, title="Noch ein Beitrag", slug="noch-einer", categories=[category])
     html = rendered_client().get(blog_index.url).content.decode()
     assert f'{category.name}</a> <span class="archive-sidebar__count">(2)</span>' in html

@@ -1,4 +1,4 @@
-"""config.front_cache: what a post's publish and unpublish purge from the front cache (a recording
+"""blog.front_cache: what a post's publish and unpublish purge from the front cache (a recording
 backend here; tests/production/test_front_cache.py does the same against a real nginx)."""
 
 import datetime
@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from blog.factories import AuthorFactory, CategoryFactory
+from blog.front_cache import post_related_urls
 from blog.models import BlogPostAuthor
-from config.front_cache import post_related_urls
 
 RECORDING_BACKEND = {"recording": {"BACKEND": "tests.production.test_front_cache_purge.RecordingBackend"}}
 

@@ -216,7 +216,7 @@ def test_a_lock_for_one_address_leaves_others_able_to_log_in(editor, settings):
 
 
 def test_client_address_comes_from_the_trusted_proxy_entry_of_x_forwarded_for(rf, settings):
-    from config.security import client_ip
+    from core.security import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     settings.TRUSTED_PROXY_COUNT = 0

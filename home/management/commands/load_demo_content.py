@@ -19,8 +19,9 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from blog.models import Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category
+from core.models import SiteSettings
 from home.demo_content import AUTHORS, CATEGORIES, DATENSCHUTZ, DEMO_POSTS, IMPRESSUM, SEED_POST
-from home.models import HomePage, SiteSettings, StandardPage
+from home.models import HomePage, StandardPage
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-credentials"
 MODERATORS_GROUP = "Moderatoren"

@@ -11,7 +11,7 @@ once.
 Only active when a front cache is configured (`WAGTAILFRONTENDCACHE`, set by the production settings
 from `FRONTEND_CACHE_PURGE_URL`). The purge goes through Wagtail's `PurgeBatch`, i.e. its task (the
 task queue in production), like Wagtail's own purges. Later pages of listings (`?seite=2`) are not
-purged; they expire. Connected in `config.apps.ConfigConfig.ready`.
+purged; they expire. Connected in `BlogConfig.ready`.
 """
 
 import contextlib
@@ -24,9 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def front_cache_configured():
-    return bool(
-        getattr(settings, "WAGTAILFRONTENDCACHE", None) or getattr(settings, "WAGTAILFRONTENDCACHE_LOCATION", None)
-    )
+    # Wagtail's own optional setting (the production settings set it from FRONTEND_CACHE_PURGE_URL).
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
 def _previous_revision_content(post, revision):
@@ -40,7 +39,8 @@ def _previous_revision_content(post, revision):
 
 def post_related_urls(post, revision=None):
     """Full URLs, besides the post's own, whose content changes when `post` is published or unpublished."""
-    from blog.models import Author, BlogIndexPage, BlogPostAuthor, Category
+    from .categories import CategoryTree
+    from .models import Author, BlogPostAuthor, Category
 
     post_url = post.get_full_url()
     if post_url is None:  # not routable (no site)
@@ -54,7 +54,7 @@ def post_related_urls(post, revision=None):
             urls.add(home_url)
             urls.add(site.root_url + "/sitemap.xml")
 
-    index = BlogIndexPage.objects.filter(pk=post.get_parent().pk).first()
+    index = post.blog_index
     if index is None:
         return urls
     index_url = index.get_full_url()
@@ -70,8 +70,9 @@ def post_related_urls(post, revision=None):
     category_ids = set(Category.objects.filter(posts__pk=post.pk).values_list("pk", flat=True))
     category_ids |= {pk for pk in previous.get("categories") or [] if isinstance(pk, int)}
     # A category's archive lists the posts of the categories below it too (Category.parent).
-    for category in Category.objects.filter(pk__in=category_ids).select_related("parent"):
-        category_ids |= {ancestor.pk for ancestor in category.ancestors()}
+    tree = CategoryTree.load()
+    for pk in list(category_ids):
+        category_ids |= set(tree.ancestors(pk))
     for slug in Category.objects.filter(pk__in=category_ids).values_list("slug", flat=True):
         urls |= {route("category", slug), route("category_feed", slug), route("category_atom_feed", slug)}
 
@@ -102,10 +103,10 @@ def purge_what_a_publish_changes(sender, instance, revision=None, **kwargs):
 
 
 def connect_front_cache_purges():
-    """Called once from `config.apps.ConfigConfig.ready()`."""
+    """Called once from `BlogConfig.ready()`."""
     from wagtail.signals import page_published, page_unpublished
 
-    from blog.models import BlogPostPage
+    from .models import BlogPostPage
 
     page_published.connect(purge_what_a_publish_changes, sender=BlogPostPage, dispatch_uid="front_cache_published")
     page_unpublished.connect(purge_what_a_publish_changes, sender=BlogPostPage, dispatch_uid="front_cache_unpublished")

@@ -12,7 +12,7 @@ def client_ip(request):
     With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For is the one the
     outermost trusted proxy saw; anything left of it was written by the client and may be forged.
     """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
