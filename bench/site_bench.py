@@ -16,8 +16,8 @@ memory (VmHWM of the gunicorn workers). The floor is the post page's own HTML se
 file; every figure is also given as a ratio to it. The front-cache row is nginx configured from
 docs/deployment.md's own config block (proxy_cache in front of the same gunicorn, plain http here),
 with as many nginx workers as the floor. "Rendered from scratch" is measured in-process: Django's
-test client, a new page-cache generation before every request (so the page and every
-generation-keyed fragment miss), CPU time of that process per request.
+test client, the site tag invalidated before every request (so the page and every
+fragment miss), CPU time of that process per request.
 """
 
 import argparse
@@ -156,8 +156,8 @@ def run_django(args):
         print(json.dumps({"posts": BlogPostPage.objects.live().count()}))
     elif command == "queries":
         # Per URL: "queries" in the state wrk measures (page cache or shared fragments filled by a
-        # first request), "cold" right after a change (a new generation: every cache misses).
-        from config.cache import invalidate_all_pages
+        # first request), "cold" right after a change (the site tag invalidated: every cache misses).
+        from core.cache import invalidate_everything
 
         results = {}
         for name, url, cached in json.loads(rest[0]):
@@ -167,7 +167,7 @@ def run_django(args):
             # A first request does what happens once per site, not per page view (image renditions,
             # settings rows created on first use), then a change makes every cache miss.
             client.get(url)
-            invalidate_all_pages(reason="bench: cold query count")
+            invalidate_everything(reason="bench: cold query count")
             with CaptureQueriesContext(connection) as cold:
                 client.get(url)
             with CaptureQueriesContext(connection) as queries:
@@ -175,14 +175,14 @@ def run_django(args):
             results[name] = {"queries": len(queries), "cold": len(cold), "status": response.status_code}
         print(json.dumps(results))
     elif command == "scratch":
-        # A page rendered with every cache empty: a new page-cache generation before each request
-        # makes the page and every generation-keyed fragment miss. (cache.clear() would also wipe
-        # the generation itself and measure something else.) The bypass cookie keeps the response
+        # A page rendered with every cache empty: invalidating the site tag before each request
+        # makes the page and every fragment miss. (cache.clear() would also wipe the clock and the
+        # tag stamps and measure something else.) The bypass cookie keeps the response
         # out of the page cache; CPU time is this process's only (not PostgreSQL's or Redis's).
-        from config.cache import invalidate_all_pages
+        from core.cache import invalidate_everything
 
         url, runs = rest[0], int(rest[1])
-        # "warm": the same measurement without the new generations (the shared fragments filled),
+        # "warm": the same measurement without the invalidations (the shared fragments filled),
         # which gives the per-request CPU median of a rendered page that wrk's totals cannot.
         cold = rest[2:] != ["warm"]
         client = Client(HTTP_HOST=HOST)
@@ -191,7 +191,7 @@ def run_django(args):
         cpu, wall = [], []
         for _ in range(runs):
             if cold:
-                invalidate_all_pages(reason="bench: rendered from scratch")
+                invalidate_everything(reason="bench: rendered from scratch")
             cpu_start, wall_start = time.process_time(), time.perf_counter()
             response = client.get(url)
             cpu.append((time.process_time() - cpu_start) * 1000)
@@ -199,7 +199,7 @@ def run_django(args):
             if response.status_code != 200:
                 raise RuntimeError(f"{url}: {response.status_code}")
         if cold:
-            invalidate_all_pages(reason="bench: rendered from scratch")
+            invalidate_everything(reason="bench: rendered from scratch")
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         cpu.sort()
@@ -742,8 +742,8 @@ forms), each from its own address. Floor: the post page's HTML (100 comments) se
 by {floor.kind if floor else "–"} ({NGINX_WORKERS} workers). Front cache: nginx with docs/deployment.md's
 config ({NGINX_WORKERS} workers, plain http, purge module {"loaded" if front_purge else "not installed"}) in
 front of the same gunicorn, warmed (every request a `HIT`). Rendered from scratch: {SCRATCH_RUNS}
-sequential requests through Django's test client in one process, each after a new page-cache
-generation (page and fragments miss) and with the bypass cookie; latency is wall time, server CPU
+sequential requests through Django's test client in one process, each after the site tag was
+invalidated (page and fragments miss) and with the bypass cookie; latency is wall time, server CPU
 the median `time.process_time()` of that process (PostgreSQL's and Redis's CPU not included).
 
 Machine: {os.cpu_count()} CPU(s), {cpu}; Python {platform.python_version()}; PostgreSQL and Redis

@@ -148,6 +148,11 @@ def invalidate(*tags, reason=""):
     logger.debug("Cache invalidated %s (%s)", sorted(tags), reason)
 
 
+def invalidate_everything(reason=""):
+    """Every cached page, fragment and PDF depends on the site tag: an operator's "start afresh"."""
+    invalidate(SITE_TAG, reason=reason)
+
+
 def is_fresh(tags, clock):
     """True if no tag changed after `clock`. A tag the cache lost counts as changed now."""
     keys = [tag_key(tag) for tag in tags]
