@@ -1,6 +1,7 @@
 """Posts, the post index, authors and categories."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,27 @@ PAGE_QUERY_PARAMETER = "seite"
 RELATED_POSTS_LIMIT = 5
 # Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
 RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+SEARCH_QUERY_MAX_LENGTH = 200
+# Control, format (soft hyphen, zero-width space, BOM) and surrogate characters: never part of a word.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs"}
+
+
+def clean_search_query(raw):
+    """The words a reader searched for, safe for every search backend.
+
+    The search is plain text (every word must occur), so characters that are not part of a word
+    are dropped instead of refusing the search: control characters (PostgreSQL refuses a NUL byte,
+    SQLite's full-text query ends at one), invisible ones (a soft hyphen inside a pasted word) and
+    double quotes (they break SQLite's FTS5 syntax: Wagtail's SQLite backend does not escape them)
+    become spaces or vanish, then the spaces are collapsed.
+    """
+    kept = []
+    for character in raw.replace('"', " "):
+        if character.isspace():
+            kept.append(" ")
+        elif unicodedata.category(character) not in INVISIBLE_CATEGORIES:
+            kept.append(character)
+    return " ".join("".join(kept).split())[:SEARCH_QUERY_MAX_LENGTH].strip()
 
 
 def with_listing_data(queryset):
@@ -239,7 +261,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     @path("suche/", name="search")
     def search_view(self, request):
-        query = request.GET.get("q", "").strip()[:200]
+        query = clean_search_query(request.GET.get("q", ""))
         if query:
             # The search backend ranks the ids; the page of results is then loaded with the listing data.
             search_results = BlogPostPage.objects.live().public().descendant_of(self).search(query, operator="and")
