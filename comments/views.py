@@ -34,9 +34,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -74,6 +75,9 @@ DUPLICATE = _("Doppelter Kommentar entdeckt; sieht aus, als hättest du das scho
 TOO_MANY = _("Du schreibst die Kommentare zu schnell. Bitte etwas langsamer.")
 REQUEST_TOO_BIG = _(
     "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen). Bitte kürze deinen Text."
+)
+UNREADABLE_REQUEST = _(
+    "Das Formular ist nicht lesbar angekommen. Bitte lade den Beitrag neu und sende deinen Kommentar noch einmal."
 )
 VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "captcha")
 
@@ -156,6 +160,9 @@ def post_comment(request):
         data = request.POST.copy()
     except (RequestDataTooBig, TooManyFieldsSent):
         return render_message_page(request, REQUEST_TOO_BIG, status=400)
+    except (MultiPartParserError, BadRequest, SuspiciousOperation):
+        # A multipart body without (a valid) boundary, a broken multipart part: nothing to show back.
+        return render_message_page(request, UNREADABLE_REQUEST, status=400)
     if must_check_csrf(request):
         csrf_failure = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if csrf_failure is not None:
