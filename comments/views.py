@@ -76,9 +76,6 @@ TOO_MANY = _("Du schreibst die Kommentare zu schnell. Bitte etwas langsamer.")
 REQUEST_TOO_BIG = _(
     "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen). Bitte kürze deinen Text."
 )
-UNREADABLE_REQUEST = _(
-    "Das Formular ist nicht lesbar angekommen. Bitte lade den Beitrag neu und sende deinen Kommentar noch einmal."
-)
 VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "captcha")
 
 
@@ -162,7 +159,10 @@ def post_comment(request):
         return render_message_page(request, REQUEST_TOO_BIG, status=400)
     except (MultiPartParserError, BadRequest, SuspiciousOperation):
         # A multipart body without (a valid) boundary, a broken multipart part: nothing to show back.
-        return render_message_page(request, UNREADABLE_REQUEST, status=400)
+        unreadable = _(
+            "Das Formular ist nicht lesbar angekommen. Bitte lade den Beitrag neu und sende deinen Kommentar noch einmal."
+        )
+        return render_message_page(request, unreadable, status=400)
     if must_check_csrf(request):
         csrf_failure = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if csrf_failure is not None:
