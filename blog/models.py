@@ -1,6 +1,7 @@
 """Posts, the post index, authors and categories."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,6 +34,31 @@ PAGE_QUERY_PARAMETER = "seite"
 RELATED_POSTS_LIMIT = 5
 # Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
 RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+# The archives' routes take four-digit years; a post dated earlier could not be listed in them (and
+# a regional news site has no posts from the first millennium: such a date is a typo, e.g. 0215).
+# Before it the year and month archives are 404s: year 0 is not even a date for Python.
+FIRST_POST_YEAR = 1000
+SEARCH_QUERY_MAX_LENGTH = 200
+# Control, format (soft hyphen, zero-width space, BOM) and surrogate characters: never part of a word.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs"}
+
+
+def clean_search_query(raw):
+    """The words a reader searched for, safe for every search backend.
+
+    The search is plain text (every word must occur), so characters that are not part of a word
+    are dropped instead of refusing the search: control characters (PostgreSQL refuses a NUL byte,
+    SQLite's full-text query ends at one), invisible ones (a soft hyphen inside a pasted word) and
+    double quotes (they break SQLite's FTS5 syntax: Wagtail's SQLite backend does not escape them)
+    become spaces or vanish, then the spaces are collapsed.
+    """
+    kept = []
+    for character in raw.replace('"', " "):
+        if character.isspace():
+            kept.append(" ")
+        elif unicodedata.category(character) not in INVISIBLE_CATEGORIES:
+            kept.append(character)
+    return " ".join("".join(kept).split())[:SEARCH_QUERY_MAX_LENGTH].strip()
 
 
 def with_listing_data(queryset):
@@ -212,6 +238,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
     @re_path(r"^(?P<year>\d{4})/$", name="year")
     def year_view(self, request, year):
         year = int(year)
+        if year < FIRST_POST_YEAR:
+            raise Http404
         return self.render_listing(
             request,
             self.posts().filter(date__year=year),
@@ -222,7 +250,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     @re_path(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/$", name="month")
     def month_view(self, request, year, month):
         year, month = int(year), int(month)
-        if not 1 <= month <= 12:
+        if year < FIRST_POST_YEAR or not 1 <= month <= 12:
             raise Http404
         month_name = formats.date_format(datetime.date(year, month, 1), "F Y")
         return self.render_listing(
@@ -246,7 +274,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     @path("suche/", name="search")
     def search_view(self, request):
-        query = request.GET.get("q", "").strip()[:200]
+        query = clean_search_query(request.GET.get("q", ""))
         if query:
             # The search backend ranks the ids; the page of results is then loaded with the listing data.
             search_results = BlogPostPage.objects.live().public().descendant_of(self).search(query, operator="and")
@@ -485,6 +513,10 @@ class BlogPostPage(RoutablePageMixin, Page):
         if self.slug in RESERVED_POST_SLUGS or (self.slug.isdigit() and len(self.slug) == 4):
             raise ValidationError(
                 {"slug": _("Diese Kurzadresse ist für Archive und Feeds reserviert. Bitte eine andere wählen.")}
+            )
+        if isinstance(self.date, datetime.date) and self.date.year < FIRST_POST_YEAR:
+            raise ValidationError(
+                {"date": _("Bitte ein Datum ab dem Jahr %(year)s wählen.") % {"year": FIRST_POST_YEAR}}
             )
 
     def get_context(self, request, *args, **kwargs):

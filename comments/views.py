@@ -40,9 +40,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -193,6 +194,12 @@ def post_comment(request):
         data = request.POST.copy()
     except (RequestDataTooBig, TooManyFieldsSent):
         return render_message_page(request, REQUEST_TOO_BIG, status=400)
+    except (MultiPartParserError, BadRequest, SuspiciousOperation):
+        # A multipart body without (a valid) boundary, a broken multipart part: nothing to show back.
+        unreadable = _(
+            "Das Formular ist nicht lesbar angekommen. Bitte lade den Beitrag neu und sende deinen Kommentar noch einmal."
+        )
+        return render_message_page(request, unreadable, status=400)
     if must_check_csrf(request):
         csrf_failure = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if csrf_failure is not None:

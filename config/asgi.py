@@ -2,8 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from core.handlers import TolerantASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_asgi_application()
+# What django.core.asgi.get_asgi_application() does, with a handler whose requests survive an
+# unparseable Content-Type header (core/handlers.py).
+django.setup(set_prefix=False)
+
+application = TolerantASGIHandler()

@@ -30,6 +30,9 @@ if settings.DEBUG:
 
 # A database outage becomes a German 503 page (with an unsaved comment shown back), not a 500.
 handler500 = "core.errors.server_error"
+# Requests Django refuses (a host we do not serve, a body it cannot parse): a German 400 page that
+# needs no site and no database, with a comment's text shown back.
+handler400 = "core.errors.bad_request"
 
 urlpatterns += [
     # Wagtail's page serving comes last: it claims every URL not matched above.

@@ -2,8 +2,14 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from core.handlers import TolerantWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_wsgi_application()
+# What django.core.wsgi.get_wsgi_application() does, with a handler whose requests survive an
+# unparseable Content-Type header (core/handlers.py).
+django.setup(set_prefix=False)
+
+application = TolerantWSGIHandler()

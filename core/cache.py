@@ -116,7 +116,6 @@ def known_down():
     return scope is not None and scope.clock is None
 
 
-
 def read_clock():
     """The current clock value, created on first use; None when the cache does not answer."""
     value = cache.get(CLOCK_KEY)

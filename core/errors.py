@@ -1,10 +1,12 @@
-"""Error pages that must render when the database is gone (no query, no site settings)."""
+"""Error pages that must render when the database is gone or no site is known (no query, no site
+settings): 400 (a request Django refuses, e.g. for a host we do not serve) and 500/503."""
 
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
 
@@ -15,6 +17,40 @@ RETRY_AFTER_SECONDS = 30
 
 def is_database_unavailable(error):
     return isinstance(error, OperationalError | InterfaceError)
+
+
+def posted_comment(request):
+    """(text, name) of the comment a POST carries, for showing it back; empty when the body cannot be
+    read (already refused as too big or malformed, or not a form at all)."""
+    if request.method != "POST":
+        return "", ""
+    try:
+        return request.POST.get("comment", ""), request.POST.get("name", "")
+    except Exception:  # noqa: BLE001 - a broken body must not hide the error page
+        logger.debug("Could not read the POST data for the error page", exc_info=True)
+        return "", ""
+
+
+def is_comment_post(request):
+    try:
+        return request.method == "POST" and request.path_info == reverse("comments-post-comment")
+    except NoReverseMatch:
+        return False
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400: the German 400 page. Django calls it for requests it refuses before or while a
+    view runs (a host we do not serve, an unparseable body, other suspicious operations), so it
+    uses no site, no database and nothing of the request but its method, path and body: never
+    `request.get_host()`, which raises for the host that got the request here. A comment whose
+    text can still be read is shown back so that it is not lost."""
+    comment_text = name = ""
+    if is_comment_post(request):
+        comment_text, name = posted_comment(request)
+    html = loader.get_template(template_name).render({"comment_text": comment_text, "name": name})
+    response = HttpResponseBadRequest(html)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def service_unavailable(request, comment_text="", name=""):
@@ -34,12 +70,6 @@ def server_error(request, template_name="500.html"):
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         logger.warning("Database unavailable while serving %s %s: %s", request.method, request.path, error)
-        comment_text = name = ""
-        if request.method == "POST":
-            try:
-                comment_text = request.POST.get("comment", "")
-                name = request.POST.get("name", "")
-            except Exception:  # noqa: BLE001 - a broken body must not hide the 503 page
-                logger.debug("Could not read the POST data for the 503 page", exc_info=True)
+        comment_text, name = posted_comment(request)
         return service_unavailable(request, comment_text=comment_text, name=name)
     return default_server_error(request, template_name=template_name)

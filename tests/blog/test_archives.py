@@ -248,3 +248,42 @@ def test_the_sidebar_nests_subcategories_and_counts_what_their_archives_list(
     assert nested[0].select_one(".archive-sidebar__count").get_text() == "(1)"
     # The count is what the archive lists.
     assert len(listed_titles(client.get("/beitraege/kategorie/region/"))) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/beitraege/0000/",
+        "/beitraege/0000/01/",
+        "/beitraege/0001/",
+        "/beitraege/0001/01/",
+        "/beitraege/0999/",
+        "/beitraege/0999/12/",
+        "/beitraege/0500/7/",
+    ],
+)
+def test_archive_of_a_year_before_1000_is_a_german_404(client, post, url):
+    """No post can be dated before the year 1000, so these archives are empty by definition; year 0
+    is not even a date in Python."""
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/beitraege/1000/", "/beitraege/1000/01/", "/beitraege/9999/", "/beitraege/9999/12/"])
+def test_archives_of_the_first_and_last_four_digit_years_answer(client, post, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert listed_titles(response) == []
+
+
+def test_a_post_cannot_be_dated_before_the_year_1000(make_post):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        make_post(date="0999-12-31")
+
+    assert refused.value.message_dict["date"] == ["Bitte ein Datum ab dem Jahr 1000 wählen."]
+    make_post(date="1000-01-01")

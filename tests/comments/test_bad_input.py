@@ -282,3 +282,24 @@ def test_request_far_too_big_is_refused_in_german(client, post, settings):
     assert response.status_code == 400
     assert "Das Gesendete ist viel zu groß für einen Kommentar" in body(response)
     assert not PostComment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        'multipart/form-data; boundary=""',
+        "multipart/form-data; boundary=\x00",
+    ],
+)
+def test_multipart_body_without_a_usable_boundary_is_refused_in_german(client, post, content_type):
+    response = client.post(URL, urlencode(form_data(post)).encode(), content_type=content_type)
+
+    assert response.status_code == 400
+    html = body(response)
+    assert "Das Formular ist nicht lesbar angekommen." in html
+    assert '<html lang="de"' in html
+    assert "Bad Request" not in html
+    assert response["Cache-Control"] == "private, no-store"
+    assert not PostComment.objects.exists()
