@@ -88,6 +88,20 @@ class CommentSection:
         return sum(1 for comment in self.comments if comment.is_public)
 
     @cached_property
+    def waiting_count(self):
+        """How many of the reader's own waiting comments the thread shows. Never more than 0 unless
+        `is_personal`, so the heading that depends on it stays out of the shared fragment."""
+        if not self.own_ids:
+            return 0
+        pending = list(self.tree)
+        waiting = 0
+        while pending:
+            node = pending.pop()
+            waiting += not node["comment"].is_public
+            pending.extend(node["children"])
+        return waiting
+
+    @cached_property
     def tree(self):
         return self._build_tree(self.comments)
 
