@@ -17,7 +17,7 @@ from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
 from ..utils import preview_comment_ids
-from ..views import must_check_csrf
+from ..views import VISIBLE_FIELDS, must_check_csrf
 
 register = template.Library()
 # `<time datetime>` of a comment, to the second (blog_tags' filter, so the comment templates need no other library).
@@ -70,6 +70,20 @@ class CommentSection:
     def is_personal(self):
         """True when the thread shows this reader's own held comments: it must not be shared."""
         return bool(self.own_ids)
+
+    @cached_property
+    def field_errors(self):
+        """The fields the reader has to fix, in form order, for the message above the form: id, label, errors.
+
+        Empty for a closed post: the view does not check that form, and checking it here could even ask
+        reCAPTCHA."""
+        if self.closed or not self.form.is_bound:
+            return []
+        return [
+            {"id": field.auto_id, "label": field.label, "errors": field.errors}
+            for field in self.form
+            if field.name in VISIBLE_FIELDS and field.errors
+        ]
 
     @cached_property
     def comments(self):
