@@ -178,3 +178,26 @@ def test_a_field_with_two_errors_has_one_error_element(post, post_comment, setti
     errors = soup.find_all(id="id_name_error")
     assert len(errors) == 1
     assert len(errors[0].find_all(class_="comment-form__error-item")) >= 2
+
+
+def test_filled_honeypot_is_not_sent_back_filled(post, post_comment):
+    """Else a reader whose browser autofilled the hidden field could never send the comment."""
+    response = post_comment(post, comment=TEXT, honeypot="http://spam.example.com")
+
+    assert response.status_code == 400
+    soup, target, message = landing(response)
+    assert str(comment_forms.HONEYPOT_FILLED) in message.get_text(" ", strip=True)
+    honeypot = target.find("input", attrs={"name": "honeypot"})
+    assert honeypot.get("value", "") == ""
+    assert typed_text(target) == TEXT
+
+
+def test_reply_to_a_comment_that_cannot_be_answered_is_sent_back_as_a_new_comment(post, post_comment):
+    """The message offers to send the text as a comment of its own: the form must not repeat the bad parent."""
+    response = post_comment(post, comment=TEXT, reply_to=987654)
+
+    assert response.status_code == 400
+    soup, target, message = landing(response)
+    assert str(comment_forms.PARENT_INVALID) in message.get_text(" ", strip=True)
+    assert target.find("input", attrs={"name": "reply_to"})["value"] == "0"
+    assert typed_text(target) == TEXT
