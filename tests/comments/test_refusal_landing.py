@@ -201,3 +201,47 @@ def test_reply_to_a_comment_that_cannot_be_answered_is_sent_back_as_a_new_commen
     assert str(comment_forms.PARENT_INVALID) in message.get_text(" ", strip=True)
     assert target.find("input", attrs={"name": "reply_to"})["value"] == "0"
     assert typed_text(target) == TEXT
+
+
+def test_expired_or_broken_security_fields_get_the_expired_message_not_a_technical_one(post, post_comment):
+    response = post_comment(post, comment=TEXT, timestamp="")
+
+    assert response.status_code == 400
+    _soup, target, message = landing(response)
+    assert message.find("p").get_text(strip=True) == str(comment_forms.FORM_EXPIRED)
+    assert typed_text(target) == TEXT
+
+
+# --- Every message the reader can get ------------------------------------------------------------
+
+# Refusals of a comment the reader wrote: each says that it was not saved and that the text is kept.
+REFUSAL_MESSAGES = {
+    "POST_NOT_FOUND": comment_views.POST_NOT_FOUND,
+    "CSRF_FAILED": comment_views.CSRF_FAILED,
+    "COMMENTS_CLOSED": comment_views.COMMENTS_CLOSED,
+    "CHECK_FIELDS": comment_views.CHECK_FIELDS,
+    "BEING_SAVED": comment_views.BEING_SAVED,
+    "TOO_MANY": comment_views.TOO_MANY,
+    "TOO_FAST": comment_forms.TOO_FAST,
+    "FORM_EXPIRED": comment_forms.FORM_EXPIRED,
+    "HONEYPOT_FILLED": comment_forms.HONEYPOT_FILLED,
+    "CAPTCHA_UNREACHABLE": comment_forms.CAPTCHA_UNREACHABLE,
+    "PARENT_INVALID": comment_forms.PARENT_INVALID,
+    "PARENT_TOO_DEEP": comment_forms.PARENT_TOO_DEEP,
+}
+
+
+@pytest.mark.parametrize("name", REFUSAL_MESSAGES)
+def test_every_refusal_says_what_happened_and_that_the_text_is_kept(name):
+    text = str(REFUSAL_MESSAGES[name])
+
+    assert "nicht gespeichert" in text or "gerade schon gespeichert" in text, name
+    assert "ein Text" in text, name  # "Dein Text …" / "dein Text …"
+    assert " Sie " not in text and " Ihr" not in text, name  # du, like the rest of the site
+
+
+def test_request_too_big_says_the_text_could_not_be_kept_and_how_to_get_it_back():
+    text = str(comment_views.REQUEST_TOO_BIG)
+
+    assert "nicht gespeichert" in text
+    assert "zurück" in text  # the browser's back button still has the text
