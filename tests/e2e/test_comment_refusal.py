@@ -2,7 +2,9 @@
 form (the action's `#kommentieren` fragment), the message is on screen and, with JavaScript, has the
 focus; the reader's text is still there. Without JavaScript the fragment and the message still hold."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from comments.views import CHECK_FIELDS
 from home.demo_content import SEED_SLUG
 
 PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 TEXT = "Ein langer Kommentar vom Handy, den ich nicht noch einmal tippen möchte."
 
 
@@ -95,3 +98,30 @@ def test_a_normal_page_view_moves_no_focus(seed, live_server, new_context):
 
     assert page.locator(".comment-form__message").count() == 0
     assert page.evaluate("document.activeElement === document.body")
+
+
+def serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert results["testEngine"]["name"] == "axe-core"
+    return [
+        {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]][:5]}
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_refusal_and_held_comment_have_no_serious_accessibility_violations(seed, live_server, new_context):
+    # The site's CSP rightly forbids injected scripts; the test browser may ignore it for axe.
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True).new_page()
+
+    send(page, live_server.url + seed.url, "hanna@eifel")  # the message with its list of fields
+    violations = serious_violations(page)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+    page.locator("input[name=email]").fill("hanna@eifel.example.org")
+    with page.expect_navigation():
+        page.locator("form#kommentarformular button[type=submit]").click()
+    page.locator(".comment__held").wait_for()  # the reader's own waiting comment, under its heading
+    violations = serious_violations(page)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
