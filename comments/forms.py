@@ -36,18 +36,48 @@ REQUIRED_MESSAGES = {
     "name": _("Bitte gib deinen Namen ein."),
     "email": _("Bitte gib deine E-Mail-Adresse ein."),
 }
-INVALID_EMAIL = _("Bitte gib eine gültige E-Mail-Adresse ein.")
-INVALID_URL = _("Bitte gib eine gültige Adresse ein, zum Beispiel https://www.example.org.")
-NULL_CHARACTERS = _("Der Text enthält unzulässige Steuerzeichen (Nullbytes).")
-BROKEN_ENCODING = _("Der Text enthält ungültige Zeichen (keine gültige UTF-8-Kodierung). Bitte prüfe ihn.")
-TOO_FAST = _("Das ging sehr schnell. Bitte prüfe deinen Kommentar und sende ihn dann noch einmal.")
-FORM_EXPIRED = _(
-    "Das Formular ist abgelaufen oder wurde verändert. Dein Text ist noch da: bitte sende den Kommentar noch einmal."
+# Messages next to a field say what to change; those above the form (TOO_FAST, FORM_EXPIRED,
+# HONEYPOT_FILLED, the reply ones) also say that nothing was saved and that the text is still there.
+INVALID_EMAIL = _("Bitte gib eine gültige E-Mail-Adresse ein, zum Beispiel name@example.org.")
+INVALID_URL = _(
+    "Bitte gib eine gültige Adresse ein, zum Beispiel https://www.example.org, oder lass das Feld leer: "
+    "die Website ist freiwillig."
 )
-HONEYPOT_FILLED = _("Dieses Feld muss leer bleiben.")
-CAPTCHA_INVALID = _("Bitte bestätige, dass du kein Roboter bist.")
-CAPTCHA_UNREACHABLE = _("Die Sicherheitsabfrage konnte nicht geprüft werden. Bitte versuche es noch einmal.")
-PARENT_INVALID = _("Auf diesen Kommentar kann nicht geantwortet werden.")
+NULL_CHARACTERS = _(
+    "Der Text enthält unzulässige Steuerzeichen (Nullbytes), wie sie beim Einfügen aus manchen Programmen "
+    "entstehen. Bitte füge den Text als reinen Text ein oder tippe ihn neu."
+)
+BROKEN_ENCODING = _(
+    "Der Text enthält ungültige Zeichen (keine gültige UTF-8-Kodierung). Die betroffenen Stellen sind im Feld "
+    "als � zu sehen: bitte lösche oder ersetze sie."
+)
+TOO_FAST = _(
+    "Das ging sehr schnell. Dein Kommentar kam so kurz nach dem Laden der Seite an, wie es sonst nur "
+    "Spam-Programme schaffen, und wurde deshalb noch nicht gespeichert. Dein Text ist noch da: bitte prüfe "
+    "ihn und sende ihn dann noch einmal."
+)
+FORM_EXPIRED = _(
+    "Das Formular ist abgelaufen oder wurde verändert. Dein Kommentar wurde deshalb noch nicht gespeichert, "
+    "aber dein Text ist noch da: bitte sende ihn einfach noch einmal."
+)
+HONEYPOT_FILLED = _(
+    "Dein Kommentar wurde noch nicht gespeichert: ein verstecktes Feld, das leer bleiben muss, war "
+    "ausgefüllt, vielleicht von der Ausfüllhilfe deines Browsers. Jetzt ist es wieder leer, und dein Text ist "
+    "noch da: bitte sende den Kommentar noch einmal."
+)
+CAPTCHA_INVALID = _(
+    "Bitte bestätige, dass du kein Roboter bist: setze das Häkchen bei „Ich bin kein Roboter“ und sende den "
+    "Kommentar dann noch einmal."
+)
+CAPTCHA_UNREACHABLE = _(
+    "Die Sicherheitsabfrage konnte gerade nicht geprüft werden, deshalb wurde dein Kommentar noch nicht "
+    "gespeichert. Dein Text ist noch da: bitte bestätige die Abfrage noch einmal und sende den Kommentar erneut."
+)
+PARENT_INVALID = _(
+    "Auf diesen Kommentar kann nicht geantwortet werden, vielleicht ist er nicht (mehr) freigeschaltet. "
+    "Deine Antwort wurde deshalb noch nicht gespeichert, aber dein Text ist noch da: du kannst ihn als "
+    "eigenen Kommentar senden."
+)
 NAME_RESERVED = _(
     "Dieser Name ist der Redaktion vorbehalten; ihre Antworten tragen das Zeichen „Redaktion“. "
     "Bitte wähle einen anderen Namen."
@@ -55,7 +85,9 @@ NAME_RESERVED = _(
 # Names only the editorial staff's replies carry (they are marked "Redaktion" by the site itself).
 RESERVED_NAMES = {"redaktion", "die redaktion", "moderation", "moderator", "moderatorin", "admin", "administrator"}
 PARENT_TOO_DEEP = _(
-    "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt."
+    "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt. "
+    "Deine Antwort wurde deshalb noch nicht gespeichert, aber dein Text ist noch da: du kannst ihn als "
+    "eigenen Kommentar senden."
 )
 
 # What the reader typed (kept when the form has to be sent again).
@@ -94,7 +126,8 @@ def clean_text_validators(max_length=None):
             MaxLengthValidator(
                 max_length,
                 message=_(
-                    "Dein Text ist zu lang: höchstens %(limit_value)d Zeichen sind erlaubt, es sind %(show_value)d."
+                    "Dein Text ist zu lang: höchstens %(limit_value)d Zeichen sind erlaubt, es sind "
+                    "%(show_value)d. Bitte kürze ihn."
                 ),
             )
         )

@@ -53,7 +53,7 @@ from django.views.decorators.csrf import csrf_exempt
 from blog.models import BlogPostPage
 
 from . import lifecycle
-from .forms import PARENT_TOO_DEEP, PostCommentForm
+from .forms import FORM_EXPIRED, PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
 from .moderation import comment_settings_for, comments_closed, decide
 from .utils import (
@@ -73,26 +73,43 @@ logger = logging.getLogger(__name__)
 POST_CONTENT_TYPE = "blog.blogpostpage"
 DOUBLE_SUBMIT_LOCK_SECONDS = 30
 
-METHOD_NOT_ALLOWED = _("Kommentare werden über das Formular unter einem Beitrag gesendet.")
+# What the reader is told when a comment is not taken: what happened, what to do next, and (whenever
+# it is true) that the text is still there. The form's answer opens at this message (#kommentieren).
+METHOD_NOT_ALLOWED = _(
+    "Kommentare werden über das Formular unter einem Beitrag gesendet. Öffne dazu den Beitrag und schreibe "
+    "deinen Kommentar unten ins Formular. Hast du gerade einen geschrieben, geh im Browser zurück: dort ist "
+    "dein Text meist noch da."
+)
 POST_NOT_FOUND = _(
-    "Der Beitrag zu diesem Kommentar wurde nicht gefunden. Dein Text steht unten, damit du ihn kopieren kannst."
+    "Der Beitrag zu diesem Kommentar wurde nicht gefunden, vielleicht ist er nicht mehr öffentlich. Dein "
+    "Kommentar wurde deshalb nicht gespeichert. Dein Text steht unten, damit du ihn kopieren kannst."
 )
 CSRF_FAILED = _(
-    "Deine Sitzung ist abgelaufen oder das Formular ist veraltet. Bitte lade den Beitrag neu und sende den "
-    "Kommentar noch einmal; dein Text steht unten."
+    "Deine Sitzung ist abgelaufen oder das Formular ist veraltet, deshalb wurde dein Kommentar nicht "
+    "gespeichert. Dein Text steht unten: kopiere ihn, öffne den Beitrag neu und sende den Kommentar dort "
+    "noch einmal."
 )
-COMMENTS_CLOSED = _("Kommentare sind geschlossen.")
-CHECK_FIELDS = _("Dein Kommentar wurde noch nicht gesendet. Bitte prüfe die markierten Felder.")
+COMMENTS_CLOSED = _(
+    "Die Kommentare zu diesem Beitrag sind geschlossen, deshalb wurde dein Kommentar nicht gespeichert. "
+    "Dein Text steht unten, damit du ihn kopieren kannst."
+)
+CHECK_FIELDS = _(
+    "Dein Kommentar wurde noch nicht gespeichert: bitte korrigiere die markierten Angaben und sende ihn "
+    "dann noch einmal. Dein Text ist noch da."
+)
 BEING_SAVED = _(
-    "Dieser Kommentar wird gerade schon gespeichert. Bitte warte einen Moment und lade dann den Beitrag neu; "
-    "dein Text steht unten."
+    "Dieser Kommentar wird gerade schon gespeichert. Er ist zweimal angekommen, vielleicht durch einen "
+    "Doppelklick; du musst ihn nicht noch einmal senden. Dein Text ist hier unten noch da, falls du ihn "
+    "kopieren möchtest."
 )
 TOO_MANY = _(
-    "Von deinem Anschluss kam gerade schon ein Kommentar. Bitte warte eine Viertelminute und sende ihn "
-    "dann noch einmal; dein Text ist noch da."
+    "Von deinem Anschluss kam gerade schon ein Kommentar. Zum Schutz vor Spam wurde dieser deshalb noch "
+    "nicht gespeichert. Dein Text ist noch da: bitte warte eine Viertelminute und sende ihn dann noch einmal."
 )
 REQUEST_TOO_BIG = _(
-    "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen). Bitte kürze deinen Text."
+    "Das Gesendete ist viel zu groß für einen Kommentar (höchstens 5000 Zeichen), deshalb wurde dein "
+    "Kommentar nicht gespeichert und kann hier nicht angezeigt werden. Geh im Browser zurück: dort ist dein "
+    "Text meist noch da. Kürze ihn und sende ihn dann noch einmal."
 )
 VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "captcha")
 
@@ -148,7 +165,12 @@ def render_form_again(request, post, form, message, status):
 
 
 def summary_message(form):
-    """What to say above the form: problems with hidden fields (the reader cannot see them) or a hint."""
+    """What to say above the form: problems with hidden fields (the reader cannot see them) or a hint.
+
+    Any problem with the anti-spoofing fields is the expired-form message: Django's own texts for
+    them ("Dieses Feld ist zwingend erforderlich.") would name a field the reader never saw."""
+    if form.has_security_error():
+        return FORM_EXPIRED
     hidden_errors = [
         str(error) for name, errors in form.errors.items() if name not in VISIBLE_FIELDS for error in errors
     ]

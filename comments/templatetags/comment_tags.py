@@ -18,7 +18,7 @@ from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
 from ..utils import preview_comment_ids
-from ..views import must_check_csrf
+from ..views import VISIBLE_FIELDS, must_check_csrf
 
 register = template.Library()
 # `<time datetime>` of a comment, to the second (blog_tags' filter, so the comment templates need no other library).
@@ -73,6 +73,20 @@ class CommentSection:
         return bool(self.own_ids)
 
     @cached_property
+    def field_errors(self):
+        """The fields the reader has to fix, in form order, for the message above the form: id, label, errors.
+
+        Empty for a closed post: the view does not check that form, and checking it here could even ask
+        reCAPTCHA."""
+        if self.closed or not self.form.is_bound:
+            return []
+        return [
+            {"id": field.auto_id, "label": field.label, "errors": field.errors}
+            for field in self.form
+            if field.name in VISIBLE_FIELDS and field.errors
+        ]
+
+    @cached_property
     def comments(self):
         shows_comments_of(self.page.pk)
         visible = Q(is_public=True)
@@ -88,6 +102,20 @@ class CommentSection:
     @cached_property
     def count(self):
         return sum(1 for comment in self.comments if comment.is_public)
+
+    @cached_property
+    def waiting_count(self):
+        """How many of the reader's own waiting comments the thread shows. Never more than 0 unless
+        `is_personal`, so the heading that depends on it stays out of the shared fragment."""
+        if not self.own_ids:
+            return 0
+        pending = list(self.tree)
+        waiting = 0
+        while pending:
+            node = pending.pop()
+            waiting += not node["comment"].is_public
+            pending.extend(node["children"])
+        return waiting
 
     @cached_property
     def tree(self):

@@ -89,7 +89,37 @@
     });
   }
 
+  /* A refused comment: the page opens at #kommentieren (the form's action), the message on top.
+     Focus goes to the message so screen readers read it and keyboard users continue from there.
+     The browser's own scroll to the fragment focuses the viewport (the target itself is not
+     focusable) and may come after this script, so the focus is set again once the page has loaded,
+     unless the reader has already moved it somewhere else. */
+  function focusMessage() {
+    var message = document.getElementById("kommentar-hinweis");
+    if (!message) {
+      return;
+    }
+    function focus() {
+      var active = document.activeElement;
+      if (active && active !== document.body && active !== document.documentElement && active !== message) {
+        return;
+      }
+      message.focus({ preventScroll: true });
+      var box = message.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) {
+        message.scrollIntoView({ block: "start" });
+      }
+    }
+    focus();
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () {
+        window.setTimeout(focus, 0);
+      });
+    }
+  }
+
   function init() {
+    focusMessage();
     var section = document.getElementById("kommentare");
     var respond = document.getElementById("kommentieren");
     var form = document.getElementById("kommentarformular");

@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
 from comments.factories import form_data
-from comments.forms import PostCommentForm
+from comments.forms import INVALID_EMAIL, NULL_CHARACTERS, PARENT_INVALID, PostCommentForm
 from comments.models import PostComment
+from comments.views import CHECK_FIELDS, POST_NOT_FOUND
 
 from .conftest import approve
 
@@ -46,7 +47,7 @@ def test_missing_field_gets_a_german_message_next_to_it(client, post, missing, m
     html = body(response)
     field_start = html.index(f"comment-form__field--{missing} comment-form__field--invalid")
     assert message in html[field_start : field_start + 1200]
-    assert "Dein Kommentar wurde noch nicht gesendet. Bitte prüfe die markierten Felder." in html
+    assert str(CHECK_FIELDS) in html
     for kept in {"comment": "Mein Text", "name": "Maria", "email": "maria@example.org"}.items():
         if kept[0] != missing:
             assert kept[1] in html
@@ -60,7 +61,7 @@ def test_invalid_email_gets_the_german_message_and_everything_is_kept(client, po
 
     html = body(response)
     assert response.status_code == 400
-    assert "Bitte gib eine gültige E-Mail-Adresse ein." in html
+    assert str(INVALID_EMAIL) in html
     assert 'value="keine-adresse"' in html and 'value="https://meine.example.org"' in html
     assert "Text bleibt" in html
     assert 'aria-invalid="true"' in html
@@ -93,7 +94,7 @@ def test_nul_bytes_are_refused(client, post):
     response = client.post(URL, form_data(post, comment="Null\x00Byte"))
 
     assert response.status_code == 400
-    assert "Der Text enthält unzulässige Steuerzeichen (Nullbytes)." in body(response)
+    assert str(NULL_CHARACTERS) in body(response)
     assert not PostComment.objects.exists()
 
 
@@ -152,7 +153,7 @@ def test_wrong_content_type_or_object_id_is_refused_with_the_text_kept(client, p
     response = client.post(URL, data)
 
     assert response.status_code == 400
-    assert "Der Beitrag zu diesem Kommentar wurde nicht gefunden." in body(response)
+    assert str(POST_NOT_FOUND) in body(response)
     assert "Wohin damit?" in body(response)
     assert not PostComment.objects.exists()
 
@@ -204,7 +205,7 @@ def test_parent_from_another_post_is_refused(client, post, blog_index):
     response = client.post(URL, form_data(post, reply_to=foreign_parent.pk, comment="Falscher Ort"))
 
     assert response.status_code == 400
-    assert "Auf diesen Kommentar kann nicht geantwortet werden." in body(response)
+    assert str(PARENT_INVALID) in body(response)
     assert "Falscher Ort" in body(response)
     assert PostComment.objects.count() == 1
 
@@ -217,7 +218,7 @@ def test_parent_not_approved_or_unknown_is_refused(client, post, parent_id):
     response = client.post(URL, form_data(post, reply_to=value, comment="Antwort ins Leere"))
 
     assert response.status_code == 400
-    assert "Auf diesen Kommentar kann nicht geantwortet werden." in body(response)
+    assert str(PARENT_INVALID) in body(response)
     assert PostComment.objects.count() == 1
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blog.factories import BlogPostPageFactory
 from comments.models import PostComment, Status
+from comments.views import COMMENTS_CLOSED
 
 from .conftest import approve
 
@@ -148,7 +149,7 @@ def test_comments_close_after_the_configured_days(blog_index, post_comment, comm
     accepted = post_comment(recent, comment="Gerade noch")
 
     assert refused.status_code == 403
-    assert "Kommentare sind geschlossen." in refused.content.decode()
+    assert str(COMMENTS_CLOSED) in refused.content.decode()
     assert "Zu spät" in refused.content.decode()
     assert accepted.status_code == 303
     assert list(PostComment.objects.values_list("comment", flat=True)) == ["Gerade noch"]
@@ -161,5 +162,5 @@ def test_post_switch_closes_comments(blog_index, post_comment):
     response = post_comment(post, comment="Geht nicht")
 
     assert response.status_code == 403
-    assert "Kommentare sind geschlossen." in response.content.decode()
+    assert str(COMMENTS_CLOSED) in response.content.decode()
     assert not PostComment.objects.exists()

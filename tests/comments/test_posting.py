@@ -33,7 +33,8 @@ def test_author_sees_own_held_comment_with_notice(client, post, post_comment):
     html = page.content.decode()
     assert "Dein Kommentar wartet auf Freischaltung." in html
     assert "Nur ich sehe das vorerst." in html
-    assert "Keine Kommentare" in html  # published count is still zero
+    assert "Noch keine freigeschalteten Kommentare" in html  # published count is still zero
+    assert "Keine Kommentare" not in html
 
 
 def test_held_comment_is_invisible_to_other_readers(post, post_comment):

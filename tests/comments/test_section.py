@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.utils import timezone
 
 from blog.factories import BlogPostPageFactory
@@ -250,3 +252,52 @@ def test_comment_section_query_budget_does_not_grow_with_comments(client, post, 
 def test_approve_helper_publishes(post):
     comment = make_comment(post, public=False)
     assert approve(comment).is_public
+
+
+# --- The heading above the thread -------------------------------------------------------------------
+
+
+def heading(client, post):
+    response = client.get(post.url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser").find(id="kommentare-titel").get_text(" ", strip=True)
+
+
+def test_heading_without_any_comment_says_keine_kommentare(client, post):
+    assert heading(client, post) == "Keine Kommentare"
+
+
+def test_heading_above_the_readers_own_held_comment_says_none_is_public_yet(client, post, post_comment):
+    assert post_comment(post, comment="Wartet auf Freigabe.").status_code == 303
+
+    response = client.get(post.url)
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find(id="kommentare-titel").get_text(" ", strip=True) == "Noch keine freigeschalteten Kommentare"
+    assert "Keine Kommentare" not in response.content.decode()
+    assert soup.find(class_="comment__held").get_text(strip=True) == "Dein Kommentar wartet auf Freischaltung."
+
+
+def test_heading_with_public_comments_counts_them_also_above_an_own_held_one(client, post, post_comment):
+    post_comment(post, comment="Wird freigegeben.")
+    approve(PostComment.objects.get(comment="Wird freigegeben."))
+    post_comment(post, comment="Wartet noch.")
+
+    assert heading(client, post) == "Ein Kommentar"
+
+
+def test_held_comment_on_another_post_does_not_change_the_heading(client, post, post_comment):
+    other = BlogPostPageFactory(parent=post.get_parent(), slug="anderswo")
+    post_comment(other, comment="Wartet woanders.")
+
+    assert heading(client, post) == "Keine Kommentare"
+
+
+def test_the_personal_heading_never_reaches_the_shared_fragment(client, post, post_comment, settings):
+    """With the fragment cache on, the author's heading is rendered for them alone, in either order."""
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    assert heading(Client(), post) == "Keine Kommentare"
+    post_comment(post, comment="Wartet auf Freigabe.")
+
+    assert heading(client, post) == "Noch keine freigeschalteten Kommentare"
+    assert heading(Client(), post) == "Keine Kommentare"

@@ -7,6 +7,7 @@ from urllib.error import URLError
 import pytest
 from django_recaptcha.client import RecaptchaResponse
 
+from comments.forms import CAPTCHA_INVALID, CAPTCHA_UNREACHABLE, HONEYPOT_FILLED
 from comments.models import PostComment
 
 TOO_FAST = "Von deinem Anschluss kam gerade schon ein Kommentar."
@@ -21,7 +22,7 @@ def test_filled_honeypot_is_refused_with_the_text_kept(post, post_comment):
     response = post_comment(post, comment="Ich bin ein Bot", honeypot="http://spam.example.com")
 
     assert response.status_code == 400
-    assert "Dieses Feld muss leer bleiben." in body(response)
+    assert str(HONEYPOT_FILLED) in body(response)
     assert "Ich bin ein Bot" in body(response)
     assert not PostComment.objects.exists()
 
@@ -162,7 +163,7 @@ def test_recaptcha_failed_keeps_the_text(post, post_comment, recaptcha_keys):
         response = post_comment(post, comment="Mein Text bleibt", **{"g-recaptcha-response": "falsch"})
 
     assert response.status_code == 400
-    assert "Bitte bestätige, dass du kein Roboter bist." in body(response)
+    assert str(CAPTCHA_INVALID) in body(response)
     assert "Mein Text bleibt" in body(response)
     assert not PostComment.objects.exists()
 
@@ -182,7 +183,7 @@ def test_google_unreachable_asks_to_try_again_and_keeps_the_text(post, post_comm
         response = post_comment(post, comment="Bitte nicht verlieren", **{"g-recaptcha-response": "token"})
 
     assert response.status_code == 400
-    assert "Bitte versuche es noch einmal" in body(response)
+    assert str(CAPTCHA_UNREACHABLE) in body(response)
     assert "Bitte nicht verlieren" in body(response)
     assert not PostComment.objects.exists()
 
@@ -193,5 +194,5 @@ def test_google_unreachable_via_urlopen_is_handled_too(post, post_comment, recap
         response = post_comment(post, comment="Auch hier bleibt er", **{"g-recaptcha-response": "token"})
 
     assert response.status_code == 400
-    assert "Bitte versuche es noch einmal" in body(response)
+    assert str(CAPTCHA_UNREACHABLE) in body(response)
     assert "Auch hier bleibt er" in body(response)
