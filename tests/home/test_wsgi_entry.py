@@ -13,6 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from comments.models import PostComment
+from comments.views import POST_NOT_FOUND
 
 
 @contextmanager
@@ -63,7 +64,7 @@ def test_comment_post_with_an_unparseable_content_type_gets_the_german_400(post,
 
     assert status == 400
     assert '<html lang="de"' in html
-    assert "Der Beitrag zu diesem Kommentar wurde nicht gefunden." in html
+    assert str(POST_NOT_FOUND) in html
     assert not PostComment.objects.exists()
 
 
