@@ -21,7 +21,7 @@ from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -139,8 +139,9 @@ class CommentFilterSet(WagtailFilterSet):
         return queryset.filter(object_pk=str(value.pk))
 
 
-class CommentTextColumn(Column):
-    """The whole text, so a moderator can decide without opening anything; long ones folded."""
+class CommentTextColumn(TitleColumn):
+    """The whole text, so a moderator can decide without opening anything; long ones folded. Wagtail's
+    title column, so the row's actions stay beside it."""
 
     cell_template_name = "comments_admin/text_cell.html"
     FOLD_AFTER = 400
@@ -201,7 +202,12 @@ class CommentIndexView(generic.IndexView):
         post_column.listing_view = self
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="comment"),
-            CommentTextColumn("comment", label=_("Kommentar")),
+            self._get_title_column_class(CommentTextColumn)(
+                "comment",
+                label=_("Kommentar"),
+                get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
+                get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
+            ),
             Column("user_name", label=_("Name")),
             Column("user_email", label=_("E-Mail")),
             post_column,

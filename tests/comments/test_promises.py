@@ -120,12 +120,14 @@ def test_every_admin_page_of_a_comment_opens(moderator_client, post):
 
 def test_the_queue_shows_a_long_comment_in_full(moderator_client, post):
     long_text = "Anfang. " + "Ein langer Absatz über die Eifel. " * 60 + "Das Ende des Kommentars."
-    PostCommentFactory(post=post, comment=long_text)
+    comment = PostCommentFactory(post=post, comment=long_text)
 
     content = moderator_client.get(reverse("comment_moderation:index")).content.decode()
 
     assert "Das Ende des Kommentars." in content
     assert "Ganzen Text anzeigen" in content
+    # ... with the row's actions beside it.
+    assert reverse("comment_moderation:moderate", args=[comment.pk, "approve"]) in content
 
 
 # --- 5. Staff replies carry the mark and a public name ----------------------------------------

@@ -3,24 +3,21 @@ form, and name/e-mail/website are remembered only when the reader ticks the box.
 
 import pytest
 
-from django.contrib.contenttypes.models import ContentType
-
 from blog.models import BlogPostPage
-from comments.models import PostComment
+from comments.factories import PostCommentFactory
+from comments.models import PostComment, Status
 from home.demo_content import SEED_SLUG
 
 
 @pytest.fixture
 def seed_with_comment(live_site):
     seed = BlogPostPage.objects.get(slug=SEED_SLUG)
-    parent = PostComment.objects.create(
-        content_type=ContentType.objects.get_for_model(BlogPostPage),
-        object_pk=str(seed.pk),
-        site_id=1,
+    parent = PostCommentFactory(
+        post=seed,
         user_name="Berta Beispiel",
         user_email="berta@example.org",
         comment="Ein freigegebener Kommentar.",
-        is_public=True,
+        status=Status.APPROVED,
     )
     return seed, parent
 
