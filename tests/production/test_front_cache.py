@@ -23,13 +23,11 @@ import pytest
 import redis
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
 
 from wagtail.models import Site
 
-from blog.models import BlogPostPage
-from comments.models import PostComment
+from comments.factories import PostCommentFactory
 from core.testing.nginx import DOCS_HOST, Nginx, front_cache_config, missing_front_cache_tools, self_signed_certificate
 from core.testing.servers import (
     PROJECT_DIR,
@@ -198,24 +196,16 @@ def test_publishing_a_post_purges_the_post_and_every_listing_that_shows_it(front
 def test_approving_and_editing_a_comment_purges_the_post(front_cache, post):
     moderator = get_user_model().objects.create_superuser("moderation", "moderation@example.org", "lang-genug-77")
     text = f"Grüße aus Daun {uuid.uuid4().hex[:8]}"
-    comment = PostComment.objects.create(
-        content_type=ContentType.objects.get_for_model(BlogPostPage),
-        object_pk=str(post.pk),
-        site=DjangoSite.objects.get_current(),
-        user_name="Leserin",
-        user_email="leserin@example.org",
-        comment=text,
-        is_public=False,
-    )
+    comment = PostCommentFactory(post=post, user_name="Leserin", comment=text)
     front_cache.get(post.url)
     cached = front_cache.get(post.url)
     assert cached.headers["X-Front-Cache"] == "HIT"
     assert text not in cached.text
 
-    # What the moderation's "Freigeben" does (comments.admin.actions.apply → invalidate_post).
+    # What the moderation's "Freigeben" does (comments.lifecycle.apply → public_comments_changed → purge).
     front_cache.run(
         "from django.contrib.auth import get_user_model\n"
-        "from comments.admin.actions import apply\n"
+        "from comments.lifecycle import apply\n"
         "from comments.models import PostComment\n"
         f"apply(PostComment.objects.get(pk={comment.pk}), 'approve', get_user_model().objects.get(pk={moderator.pk}))\n"
     )
@@ -225,9 +215,9 @@ def test_approving_and_editing_a_comment_purges_the_post(front_cache, post):
     edited = f"Bearbeitet von der Redaktion {uuid.uuid4().hex[:8]}"
     front_cache.run(
         "from django.contrib.auth import get_user_model\n"
-        "from comments.admin.actions import edit_text\n"
+        "from comments.lifecycle import edit\n"
         "from comments.models import PostComment\n"
-        f"edit_text(PostComment.objects.get(pk={comment.pk}), {edited!r}, "
+        f"edit(PostComment.objects.get(pk={comment.pk}), {edited!r}, "
         f"get_user_model().objects.get(pk={moderator.pk}))\n"
     )
     front_cache.wait_for(post.url, edited)
