@@ -16,7 +16,9 @@ Guarantees kept from the design before (and tested):
 - Redis down is site up: a cache that does not answer reads as a miss, and nothing is stored when the
   clock cannot be read (`django-redis` with IGNORE_EXCEPTIONS answers None).
 - A lost clock or tag (eviction, restart) never revives old entries: the clock starts again at the
-  current time in nanoseconds, larger than any value it had, and a missing tag counts as changed now.
+  current time in microseconds, larger than any value it had, and a missing tag counts as changed now.
+  (Microseconds, not nanoseconds: django-redis increments through a Lua script, whose numbers are
+  doubles, exact only below 2**53; nanoseconds since 1970 are far above that.)
 - Nothing personal in a shared entry: the page cache and `{% sharedcache %}` decide what may be shared
   (core/middleware.py, core/templatetags/shared_cache.py); this module only stores and validates.
 """
@@ -116,11 +118,16 @@ def known_down():
     return scope is not None and scope.clock is None
 
 
+def _clock_start():
+    """Where the clock (re)starts: above any value it had, and exact in a double (below 2**53)."""
+    return time.time_ns() // 1000
+
+
 def read_clock():
     """The current clock value, created on first use; None when the cache does not answer."""
     value = cache.get(CLOCK_KEY)
     if value is None:
-        cache.add(CLOCK_KEY, time.time_ns(), timeout=None)
+        cache.add(CLOCK_KEY, _clock_start(), timeout=None)
         value = cache.get(CLOCK_KEY)
     return value
 
@@ -130,7 +137,7 @@ def _tick():
         value = cache.incr(CLOCK_KEY)
     except ValueError:
         # No clock yet, or Redis lost it: start above any value it ever had.
-        value = time.time_ns()
+        value = _clock_start()
         cache.set(CLOCK_KEY, value, timeout=None)
     return value
 

@@ -76,3 +76,35 @@ def test_nothing_is_stored_without_a_lifetime():
     caching.cached("entry", render, 0)
     assert len(calls) == 2
     assert cache.get("entry") is None
+
+
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/13",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+}
+
+
+def test_with_redis_every_stamp_is_exactly_the_clock_value_it_ticked_to(settings):
+    """django-redis increments through Lua, whose numbers are doubles: the clock must stay below 2**53,
+    or the stamps would be rounded and could fall below the clock an entry was rendered at."""
+    import redis
+
+    settings.CACHES = REDIS_CACHE
+    from django.core.cache import caches
+
+    redis_cache = caches["default"]
+    try:
+        redis.Redis.from_url(REDIS_CACHE["default"]["LOCATION"], socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+    redis_cache.clear()
+    start = caching.read_clock()
+    assert start < 2**53
+    for number in range(3):
+        caching.invalidate(f"probe:{number}")
+        assert redis_cache.get(caching.tag_key(f"probe:{number}")) == redis_cache.get(caching.CLOCK_KEY)
+    assert redis_cache.get(caching.CLOCK_KEY) == start + 3
+    redis_cache.clear()

@@ -86,7 +86,8 @@ class FrontCache:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"{path} still without {text!r} after {seconds} s "
-                    f"(X-Front-Cache: {response.headers.get('X-Front-Cache')}); nginx: {self.nginx.error_log()}"
+                    f"(X-Front-Cache: {response.headers.get('X-Front-Cache')}, X-Cache: {response.headers.get('X-Cache')}); "
+                    f"nginx: {self.nginx.error_log()}"
                 )
             time.sleep(0.2)
 
