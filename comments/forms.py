@@ -25,7 +25,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.utils.translation import gettext_lazy as _
 
 from .models import PostComment
-from .utils import normalize_text
+from .utils import name_words, normalize_text, without_invisible_characters
 
 NAME_MAX_LENGTH = 50  # django_comments' user_name column
 EMAIL_MAX_LENGTH = 254  # its user_email column
@@ -82,8 +82,9 @@ NAME_RESERVED = _(
     "Dieser Name ist der Redaktion vorbehalten; ihre Antworten tragen das Zeichen „Redaktion“. "
     "Bitte wähle einen anderen Namen."
 )
-# Names only the editorial staff's replies carry (they are marked "Redaktion" by the site itself).
-RESERVED_NAMES = {"redaktion", "die redaktion", "moderation", "moderator", "moderatorin", "admin", "administrator"}
+# Words only the editorial staff's replies carry (they are marked "Redaktion" by the site itself); a name
+# containing one of them, however it is spelled, is refused.
+RESERVED_NAME_WORDS = name_words("Redaktion Moderation Moderator Moderatorin Admin Administrator Administratorin")
 PARENT_TOO_DEEP = _(
     "Auf diesen Kommentar kann nicht mehr geantwortet werden: die Diskussion ist hier zu tief verschachtelt. "
     "Deine Antwort wurde deshalb noch nicht gespeichert, aber dein Text ist noch da: du kannst ihn als "
@@ -235,8 +236,10 @@ class PostCommentForm(XtdCommentForm):
         return self._reject_broken_encoding(text)
 
     def clean_name(self):
-        name = self._reject_broken_encoding(" ".join(self.cleaned_data["name"].split()))
-        if name.casefold().strip(".:-_ ") in RESERVED_NAMES:
+        name = self._reject_broken_encoding(" ".join(without_invisible_characters(self.cleaned_data["name"]).split()))
+        if not name:
+            raise forms.ValidationError(REQUIRED_MESSAGES["name"], code="required")
+        if name_words(name) & RESERVED_NAME_WORDS:
             raise forms.ValidationError(NAME_RESERVED, code="reserved")
         return name
 

@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
+from core.text import is_number
+
 from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, Status
 
 # Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
@@ -174,6 +176,19 @@ def refresh_visibility(thread_ids):
     return set(changes[(True, "is_public")]) | set(changes[(False, "is_public")])
 
 
+def lock_thread(thread_id):
+    """Lock a thread (its first comment's row) for the rest of the transaction. Every change that derives
+    visibility from the thread takes it first: two moderators deciding on a parent and its reply at once
+    must not each derive visibility from a thread the other has not committed yet."""
+    list(PostComment.norel_objects.select_for_update().filter(pk=thread_id).values_list("pk"))
+
+
+def _current_status(comment):
+    """The comment's status under the thread lock (None when it is gone)."""
+    lock_thread(comment.thread_id)
+    return PostComment.norel_objects.filter(pk=comment.pk).values_list("status", flat=True).first()
+
+
 def _reload_flags(comment):
     row = PostComment.norel_objects.filter(pk=comment.pk).values("status", "is_public", "is_removed").first()
     if row is not None:
@@ -183,7 +198,7 @@ def _reload_flags(comment):
 
 def _announce(post_ids):
     """After commit: tell the caches which posts now show different comments."""
-    for post_id in {int(post_id) for post_id in post_ids if str(post_id).isdigit()}:
+    for post_id in {int(post_id) for post_id in post_ids if is_number(post_id)}:
         transaction.on_commit(lambda post_id=post_id: public_comments_changed.send(sender=PostComment, post_id=post_id))
 
 
@@ -201,9 +216,7 @@ def apply(comment, action, user=None, **data):
 
     transition = TRANSITIONS[action]
     with transaction.atomic():
-        current = (
-            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
-        )
+        current = _current_status(comment)
         if current is None:
             raise PostComment.DoesNotExist
         if current == transition.target:
@@ -228,8 +241,10 @@ def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, a
 
     with transaction.atomic():
         if parent is not None:
-            # Replies rewrite the order of their thread: one reply per thread at a time.
-            list(PostComment.norel_objects.select_for_update().filter(pk=parent.thread_id).values_list("pk"))
+            # Replies rewrite the order of their thread: one change per thread at a time.
+            lock_thread(parent.thread_id)
+            if not PostComment.norel_objects.filter(pk=parent.pk).exists():
+                raise PostComment.DoesNotExist  # deleted after the form checked it
         comment = PostComment(
             content_type=_content_type_of(post),
             object_pk=str(post.pk),
@@ -268,7 +283,9 @@ def reply_as_staff(parent, text, user):
     if parent.status in REMOVED_STATUSES:
         raise TransitionNotAllowed("reply", parent.status)
     with transaction.atomic():
-        list(PostComment.norel_objects.select_for_update().filter(pk=parent.thread_id).values_list("pk"))
+        lock_thread(parent.thread_id)
+        if not PostComment.norel_objects.filter(pk=parent.pk).exists():
+            raise PostComment.DoesNotExist
         answer = PostComment(
             content_type_id=parent.content_type_id,
             object_pk=parent.object_pk,
@@ -296,9 +313,7 @@ def edit(comment, text, user=None, *, back_to_queue=False):
     """Change a comment's text. With `back_to_queue`, an approved comment waits for approval again (a
     reader's edit under rules that say so). Returns the status after the edit."""
     with transaction.atomic():
-        current = (
-            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
-        )
+        current = _current_status(comment)
         if current is None:
             raise PostComment.DoesNotExist
         new_status = Status.PENDING if back_to_queue and current == Status.APPROVED else current
@@ -346,6 +361,7 @@ def delete(comment, user=None, action="comments.delete"):
     cannot place an orphaned reply in a thread). Each deleted comment gets its audit entry. Returns the
     number of replies deleted."""
     with transaction.atomic():
+        lock_thread(comment.thread_id)
         reply_ids = descendant_ids(comment)
         doomed = list(PostComment.norel_objects.filter(pk__in=[comment.pk, *reply_ids]))
         was_visible = any(item.is_public for item in doomed)
@@ -402,9 +418,7 @@ def record_imported(comment, user=None):
 def set_imported_status(comment, status, user=None):
     """WordPress now says `status` for a comment imported before. True if it changed."""
     with transaction.atomic():
-        current = (
-            PostComment.norel_objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
-        )
+        current = _current_status(comment)
         if current is None or current == status:
             return False
         PostComment.norel_objects.filter(pk=comment.pk).update(status=status)

@@ -4,6 +4,7 @@ flood control and the text checks the moderation rules use."""
 import ipaddress
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core import signing
@@ -149,6 +150,33 @@ def double_submit_lock_key(request, post_pk, text):
 
 
 # --- Text checks ------------------------------------------------------------------------------
+
+# Letters that look like Latin ones (Cyrillic, Greek) and the digits and signs used for them: a reader
+# must not get "Redaktion" past the reserved-name check as "Rеdaktion" (Cyrillic е) or "ADMlN".
+LOOK_ALIKES = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "к": "k",
+        "м": "m", "н": "h", "т": "t", "в": "b", "ѕ": "s", "ԁ": "d", "ӏ": "l",
+        "α": "a", "ε": "e", "ο": "o", "ρ": "p", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "υ": "u",
+        "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "i", "l": "i",
+    }
+)  # fmt: skip
+
+
+def without_invisible_characters(text):
+    """The text without format characters (zero-width spaces and joiners, soft hyphens, bidi overrides):
+    invisible on the page, they only serve to disguise a name or reorder what readers see."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cf")
+
+
+def name_words(name):
+    """The words a name reads as, whatever characters spell them: NFKC-folded, look-alikes mapped."""
+    folded = unicodedata.normalize("NFKC", without_invisible_characters(name)).casefold()
+    folded = "".join(
+        character for character in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(character)
+    )
+    return set(re.findall(r"[a-z]+", folded.translate(LOOK_ALIKES)))
+
 
 LINE_ENDINGS = re.compile(r"\r\n?")
 

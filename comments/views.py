@@ -51,9 +51,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import BlogPostPage
+from core.text import is_number
 
 from . import lifecycle
-from .forms import FORM_EXPIRED, PARENT_TOO_DEEP, PostCommentForm
+from .forms import FORM_EXPIRED, PARENT_INVALID, PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
 from .moderation import comment_settings_for, comments_closed, decide
 from .utils import (
@@ -119,7 +120,7 @@ def find_post(data):
     if data.get("content_type") != POST_CONTENT_TYPE:
         return None
     object_pk = data.get("object_pk", "")
-    if not object_pk.isdigit() or len(object_pk) > 18:
+    if not is_number(object_pk):
         return None
     return BlogPostPage.objects.live().public().filter(pk=int(object_pk)).first()
 
@@ -244,18 +245,28 @@ def post_comment(request):
     if repeated is not None:
         # Sent twice (a reload, a double click): answered exactly like the first time.
         return accepted_response(request, post, repeated)
-    if not claim_comment_slot(request):
-        return render_form_again(request, post, form, TOO_MANY, status=429)
+    # The same text from the same address while the first copy is being saved, or just after (a double
+    # click whose first answer the browser dropped): "it arrived", not "too fast, send it again". The lock
+    # comes before flood control for that reason, and stays for a while after a successful save.
     lock = double_submit_lock_key(request, post.pk, cleaned_data["comment"])
     if cache.add(lock, 1, timeout=DOUBLE_SUBMIT_LOCK_SECONDS) is False:
         return render_form_again(request, post, form, BEING_SAVED, status=409)
+    if not claim_comment_slot(request):
+        cache.delete(lock)
+        return render_form_again(request, post, form, TOO_MANY, status=429)
     token = author_token_from(request) or new_author_token()
     try:
         comment = create_comment(request, post, form, rules, token)
     except MaxThreadLevelExceededException:
-        return render_form_again(request, post, form, PARENT_TOO_DEEP, status=400)
-    finally:
         cache.delete(lock)
+        return render_form_again(request, post, form, PARENT_TOO_DEEP, status=400)
+    except PostComment.DoesNotExist:
+        # The comment it answers was deleted after the form was checked.
+        cache.delete(lock)
+        return render_form_again(request, post, form, PARENT_INVALID, status=400)
+    except Exception:
+        cache.delete(lock)
+        raise
 
     response = accepted_response(request, post, comment)
     remember_author_token(request, response, token, remember=bool(cleaned_data.get("remember")))
@@ -295,7 +306,7 @@ def create_comment(request, post, form, rules, token):
 def comment_redirect(request, content_type_id, object_pk):
     """django_comments' `Comment.get_absolute_url()` target: the post's page (only live, public posts)."""
     content_type = ContentType.objects.get_for_model(BlogPostPage)
-    if str(content_type_id) != str(content_type.pk) or not str(object_pk).isdigit():
+    if str(content_type_id) != str(content_type.pk) or not is_number(object_pk):
         raise Http404
     post = BlogPostPage.objects.live().public().filter(pk=int(object_pk)).first()
     if post is None:

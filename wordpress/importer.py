@@ -37,7 +37,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from blog.models import RESERVED_POST_SLUGS, Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category
 from comments import lifecycle
 from comments.models import PostComment, Status
-from core.text import german_slug
+from core.text import german_slug, is_number
 
 from . import wxr
 from .content import ImageRef, convert_body, html_to_plain_text
@@ -618,7 +618,9 @@ class WordPressImporter:
         base = make_slug(item.slug) or make_slug(item.title) or f"beitrag-{item.wp_id}"
         siblings = Page.objects.child_of(self.blog_index)
         slug, number = base, 1
-        while slug in RESERVED_POST_SLUGS or (slug.isdigit() and len(slug) == 4) or siblings.filter(slug=slug).exists():
+        while (
+            slug in RESERVED_POST_SLUGS or (is_number(slug) and len(slug) == 4) or siblings.filter(slug=slug).exists()
+        ):
             number += 1
             slug = f"{base}-{number}"
         if slug != base and item.slug:

@@ -11,6 +11,8 @@ from wagtail import hooks
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
+from core.text import is_number
+
 WORDPRESS_QUERY_KEYS = ("p", "cat", "author")
 
 
@@ -20,7 +22,7 @@ def redirect_wordpress_query_links(page, request, serve_args, serve_kwargs):
         return None
     for key in WORDPRESS_QUERY_KEYS:
         value = request.GET.get(key, "")
-        if value.isdigit():
+        if is_number(value):
             redirect = get_redirect(request, Redirect.normalise_path(f"/?{key}={value}"))
             if redirect is not None and redirect.link:
                 response_class = HttpResponsePermanentRedirect if redirect.is_permanent else HttpResponseRedirect

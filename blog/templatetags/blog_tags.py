@@ -113,4 +113,6 @@ def hostname(url):
 @register.filter
 def phone_href(number):
     """A phone number as written ("030/39001-191") in the form a `tel:` link needs ("03039001191")."""
-    return "".join(character for character in str(number) if character.isdigit() or character == "+")
+    return "".join(
+        character for character in str(number) if (character.isascii() and character.isdigit()) or character == "+"
+    )

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from blog.models import BlogPostPage
 from blog.templatetags.blog_tags import iso_datetime
+from core.text import is_number
 
 from ..cache import shows_comments_of
 from ..forms import PostCommentForm
@@ -126,7 +127,7 @@ class CommentSection:
         value = str(value or "")
         self.reply_to = None
         # Only a reply needs the comments loaded: the common page view loads none.
-        if value.isdigit() and value != "0":
+        if is_number(value) and value != "0":
             pk = int(value)
             self.reply_to = next((c for c in self.comments if c.pk == pk and self._can_reply(c)), None)
         return self.reply_to

@@ -118,6 +118,29 @@
     }
   }
 
+  /* A second click while the first is on its way would send the comment twice. */
+  function sendOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "true";
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        button.setAttribute("aria-disabled", "true");
+      }
+    });
+    /* Back in the history (bfcache): the form can be sent again. */
+    window.addEventListener("pageshow", function () {
+      delete form.dataset.sending;
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        button.removeAttribute("aria-disabled");
+      }
+    });
+  }
+
   function init() {
     focusMessage();
     var section = document.getElementById("kommentare");
@@ -127,6 +150,7 @@
       return;
     }
     rememberAuthor(form);
+    sendOnce(form);
     enhanceReplies(section, respond, form);
   }
 
