@@ -29,7 +29,12 @@ class CommentBulkAction(BulkAction):
         return policy.user_has_permission_for_instance(self.request.user, self.permission, comment)
 
     def get_all_objects_in_listing_query(self, parent_id):
-        return policy.instances_user_has_permission_for(self.request.user, self.permission).values_list("pk", flat=True)
+        """ "Alle Kommentare dieser Liste auswählen": exactly the comments the listing showed, with its status
+        filter, post filter and search (the request carries them), never every comment the user may change."""
+        from comments.admin.views import listing_queryset
+
+        comments = policy.instances_user_has_permission_for(self.request.user, self.permission)
+        return listing_queryset(self.request, comments).values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

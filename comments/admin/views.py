@@ -20,7 +20,8 @@ from django.views import View
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
@@ -29,8 +30,9 @@ from wagtail.admin.widgets.button import Button
 
 from blog.models import BlogPostPage
 from comments import lifecycle
-from comments.admin.permissions import CommentPermissionPolicy, editable_pages
+from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_moderator
 from comments.models import HELD_STATUSES, PostComment, Status
+from core.text import is_number
 
 # The queue's status filter: "Ausstehend" holds every comment waiting for a decision (new ones and
 # withdrawn ones), then one value per remaining state, then everything.
@@ -139,6 +141,25 @@ class CommentFilterSet(WagtailFilterSet):
         return queryset.filter(object_pk=str(value.pk))
 
 
+def listing_queryset(request, comments):
+    """The comments the queue lists for this request's filters and search (the bulk actions' "all")."""
+    filters = CommentFilterSet(request.GET, queryset=comments, request=request)
+    comments = filters.qs if filters.is_valid() else comments.filter(status__in=HELD_STATUSES)
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        fields = search_fields_for(request.user)
+        matches = Q()
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": query})
+        comments = comments.filter(matches)
+    return comments
+
+
+def search_fields_for(user):
+    """Moderators may search by address; editors (who moderate their own posts) see no addresses at all."""
+    return ["comment", "user_name", "user_email"] if is_moderator(user) else ["comment", "user_name"]
+
+
 class CommentTextColumn(TitleColumn):
     """The whole text, so a moderator can decide without opening anything; long ones folded. Wagtail's
     title column, so the row's actions stay beside it."""
@@ -172,8 +193,12 @@ class PostColumn(Column):
 class CommentIndexView(generic.IndexView):
     template_name = "comments_admin/index.html"
     filterset_class = CommentFilterSet
-    search_fields = ["comment", "user_name", "user_email"]
     search_backend_name = None
+
+    @property
+    def search_fields(self):
+        return search_fields_for(self.request.user)
+
     default_ordering = "-submit_date"
     page_title = gettext_lazy("Kommentare")
     any_permission_required = ["view", "change"]
@@ -190,7 +215,7 @@ class CommentIndexView(generic.IndexView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         # Which of the posts on this page of results the user may open in the page editor: one query.
-        post_ids = {int(comment.object_pk) for comment in context["object_list"] if comment.object_pk.isdigit()}
+        post_ids = {int(comment.object_pk) for comment in context["object_list"] if is_number(comment.object_pk)}
         self.editable_page_ids = set(
             editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True)
         )
@@ -209,7 +234,7 @@ class CommentIndexView(generic.IndexView):
                 get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
             ),
             Column("user_name", label=_("Name")),
-            Column("user_email", label=_("E-Mail")),
+            *([Column("user_email", label=_("E-Mail"))] if is_moderator(self.request.user) else []),
             post_column,
             DateColumn("submit_date", label=_("Datum"), sort_key="submit_date"),
             StatusTagColumn(
@@ -401,6 +426,20 @@ class ModerateView(View):
         return redirect(self.next_url)
 
 
+class CommentEditForm(WagtailAdminModelForm):
+    """The text as readers may write it: up to COMMENTS_MAX_LENGTH (django_comments' model says 3000)."""
+
+    comment = forms.CharField(
+        label=gettext_lazy("Kommentar"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=settings.COMMENTS_MAX_LENGTH,
+    )
+
+    class Meta:
+        model = PostComment
+        fields = ["comment"]
+
+
 class ReplyForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Antwort der Redaktion"),
@@ -435,7 +474,11 @@ class ReplyView(View):
             form.add_error(None, _("Dieser Gesprächsfaden ist schon so tief verschachtelt wie erlaubt."))
         if not form.is_valid():
             return self.render(form)
-        answer = lifecycle.reply_as_staff(self.parent, form.cleaned_data["comment"], request.user)
+        try:
+            answer = lifecycle.reply_as_staff(self.parent, form.cleaned_data["comment"], request.user)
+        except (lifecycle.TransitionNotAllowed, PostComment.DoesNotExist):
+            form.add_error(None, _("Auf diesen Kommentar kann nicht (mehr) geantwortet werden."))
+            return self.render(form)
         if answer.is_public:
             messages.success(request, _("Antwort veröffentlicht."))
         else:
@@ -463,7 +506,7 @@ class CommentViewSet(ModelViewSet):
     edit_view_class = CommentEditView
     delete_view_class = CommentDeleteView
     history_view_class = CommentHistoryView
-    panels = [FieldPanel("comment")]
+    edit_handler = ObjectList([FieldPanel("comment")], base_form_class=CommentEditForm)
 
     @property
     def menu_item_class(self):
