@@ -19,6 +19,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +103,46 @@ def purge_what_a_publish_changes(sender, instance, revision=None, **kwargs):
         logger.exception("Could not purge the pages that show post %s from the front cache", instance.pk)
 
 
+def purge_what_a_restriction_hides(sender, instance, **kwargs):
+    """A privacy restriction added to (or removed from) a page: the posts below it, with their PDFs and
+    the listings that showed them, leave the front cache at once, not after `proxy_cache_valid`."""
+    if not front_cache_configured():
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    from .models import BlogPostPage
+
+    urls = set()
+    try:
+        page = instance.page
+        posts = BlogPostPage.objects.filter(path__startswith=page.path).order_by("-first_published_at")
+        for post in posts[:200]:  # a restriction on a whole section: the newest listings matter most
+            urls.add(post.get_full_url())
+            urls |= post_related_urls(post)
+        urls.add(page.get_full_url())
+        PurgeBatch(sorted(url for url in urls if url)).purge()
+    except Exception:
+        logger.exception("Could not purge the pages below page %s from the front cache", instance.page_id)
+
+
 def connect_front_cache_purges():
     """Called once from `BlogConfig.ready()`."""
+    from django.db.models.signals import post_delete, post_save
+
+    from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished
 
     from .models import BlogPostPage
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            lambda sender, instance, **kwargs: transaction.on_commit(
+                lambda: purge_what_a_restriction_hides(sender, instance)
+            ),
+            sender=PageViewRestriction,
+            weak=False,
+            dispatch_uid=f"front_cache_restriction_{signal is post_save}",
+        )
 
     page_published.connect(purge_what_a_publish_changes, sender=BlogPostPage, dispatch_uid="front_cache_published")
     page_unpublished.connect(purge_what_a_publish_changes, sender=BlogPostPage, dispatch_uid="front_cache_unpublished")

@@ -24,6 +24,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.cache import depends_on, page_tag
+from core.middleware import page_number_used
+from core.text import is_number
 
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
 from .blocks import PostBodyBlock
@@ -310,6 +312,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         return self.posts().filter(pk__in=in_tree)
 
     def paginate(self, request, queryset):
+        page_number_used(request)
         paginator = Paginator(queryset, POSTS_PER_PAGE)
         try:
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
@@ -356,6 +359,10 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def render_listing(self, request, queryset, archive_title, route=("index", None), feeds=None, **extra):
         depends_on(LISTINGS_TAG)
         posts_page = self.paginate(request, queryset)
+        if route[0] in ("year", "month") and not posts_page.paginator.count:
+            # An archive of a time without posts is no page (nothing links to it; it would only be one
+            # more entry in the caches for anyone who tries every year).
+            raise Http404(_("Aus dieser Zeit gibt es keine Beiträge."))
         canonical_url = self.full_url_for(route[0], route[1], request)
         if posts_page.number > 1:
             canonical_url += f"?{PAGE_QUERY_PARAMETER}={posts_page.number}"
@@ -510,7 +517,7 @@ class BlogPostPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.slug in RESERVED_POST_SLUGS or (self.slug.isdigit() and len(self.slug) == 4):
+        if self.slug in RESERVED_POST_SLUGS or (is_number(self.slug) and len(self.slug) == 4):
             raise ValidationError(
                 {"slug": _("Diese Kurzadresse ist für Archive und Feeds reserviert. Bitte eine andere wählen.")}
             )

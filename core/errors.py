@@ -6,7 +6,6 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
 
@@ -20,8 +19,9 @@ def is_database_unavailable(error):
 
 
 def posted_comment(request):
-    """(text, name) of the comment a POST carries, for showing it back; empty when the body cannot be
-    read (already refused as too big or malformed, or not a form at all)."""
+    """(text, name) a reader typed into a form (the comment form's `comment` and `name` fields), for
+    showing it back; empty when the body cannot be read (already refused as too big or malformed, or
+    not a form at all). No app is named here: any POST with such fields gets its text back."""
     if request.method != "POST":
         return "", ""
     try:
@@ -31,22 +31,13 @@ def posted_comment(request):
         return "", ""
 
 
-def is_comment_post(request):
-    try:
-        return request.method == "POST" and request.path_info == reverse("comments-post-comment")
-    except NoReverseMatch:
-        return False
-
-
 def bad_request(request, exception, template_name="400.html"):
     """handler400: the German 400 page. Django calls it for requests it refuses before or while a
     view runs (a host we do not serve, an unparseable body, other suspicious operations), so it
     uses no site, no database and nothing of the request but its method, path and body: never
     `request.get_host()`, which raises for the host that got the request here. A comment whose
     text can still be read is shown back so that it is not lost."""
-    comment_text = name = ""
-    if is_comment_post(request):
-        comment_text, name = posted_comment(request)
+    comment_text, name = posted_comment(request)
     html = loader.get_template(template_name).render({"comment_text": comment_text, "name": name})
     response = HttpResponseBadRequest(html)
     response["Cache-Control"] = "no-store"

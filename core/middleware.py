@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from . import cache as caching
+from .text import is_number
 
 CACHE_HEADER = "X-Cache"
 # Cookies that do not make a page personal: the CSRF cookie only matters for POSTs, and cached
@@ -25,6 +26,12 @@ PAGE_QUERY_PARAMETER = "seite"
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/healthz", "/static/", "/media/")
 
 
+def page_number_used(request):
+    """Views that paginate say so: only their `?seite=` pages are stored (elsewhere the parameter means
+    nothing, and every value would be one more entry)."""
+    request.page_number_used = True
+
+
 def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
@@ -34,7 +41,9 @@ def is_cacheable_request(request):
         return False
     if request.GET:
         keys = list(request.GET)
-        if keys != [PAGE_QUERY_PARAMETER] or not request.GET[PAGE_QUERY_PARAMETER].isdigit():
+        number = request.GET[PAGE_QUERY_PARAMETER] if keys == [PAGE_QUERY_PARAMETER] else ""
+        # One spelling per page: "2", not "02" or "0002"; page 1 is the address without the parameter.
+        if not is_number(number, max_length=6) or str(int(number)) != number or int(number) < 2:
             return False
     # Requests with credentials in a header are never anonymous.
     return "HTTP_AUTHORIZATION" not in request.META
@@ -59,6 +68,8 @@ def is_storable(request, response):
         return False
     # A page that asked for a CSRF token carries one that belongs to this visitor's cookie.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    if PAGE_QUERY_PARAMETER in request.GET and not getattr(request, "page_number_used", False):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)

@@ -102,3 +102,11 @@ def test_the_archives_of_parent_categories_are_purged_too(post):
     category.parent = region
     category.save()
     assert post_related_urls(post) == listing_urls(post, ["wirtschaft", "region"], ["klaus-schaefer"])
+
+
+def test_a_new_privacy_restriction_purges_the_post_its_pdf_and_the_listings(post, purged, committed):
+    from wagtail.models import PageViewRestriction
+
+    with committed():
+        PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+    assert listing_urls(post, ["wirtschaft"], ["klaus-schaefer"]) | {f"http://testserver{post.url}"} <= set(purged)
