@@ -128,3 +128,28 @@ def test_the_cache_is_used_again_once_redis_answers(post, settings, hanging_redi
         )
     finally:
         redis.Redis(port=REAL_REDIS_PORT, db=db_number).flushdb()
+
+
+def test_after_the_period_one_thread_tries_redis_and_the_others_do_not_wait(settings, hanging_redis):
+    import threading
+
+    cache_behind(hanging_redis, settings)
+    cache = caches["default"]
+    assert cache.get("probe") is None
+    assert hanging_redis.accepted == 1
+    time.sleep(BREAKER_SECONDS + 0.1)
+
+    durations = []
+
+    def read():
+        started = time.monotonic()
+        assert caches["default"].get("probe") is None
+        durations.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert hanging_redis.accepted == 2
+    assert sorted(duration >= SOCKET_TIMEOUT for duration in durations) == [False, False, False, True]
