@@ -124,6 +124,26 @@ def flood_seconds():
     return settings.COMMENTS_FLOOD_SECONDS
 
 
+# A subscriber line gets a whole IPv6 /64 and picks any address in it: for flood control the line is
+# the sender, or every comment could come from a new address.
+FLOOD_IPV6_PREFIX = 64
+
+
+def sender_address(request):
+    """Who sends, for flood control and double-submit locks: the client address, an IPv6 address as
+    its /64, an IPv4-mapped IPv6 address as the IPv4 address it is."""
+    address = (client_ip(request) or "").strip()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/{FLOOD_IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
 def _cache_key(kind, value):
     digest = salted_hmac("comments.flood", value).hexdigest()[:32]
     return f"comments:{kind}:{digest}"
@@ -132,7 +152,7 @@ def _cache_key(kind, value):
 def claim_comment_slot(request):
     """True if this client address may comment now; claims the slot for `flood_seconds()`.
 
-    Keyed on the address the request comes from, never on the e-mail address typed into the form:
+    Keyed on the line the request comes from (`sender_address`), never on the e-mail address typed into the form:
     an answer that depended on a typed address would tell a guesser whether someone used it.
     `cache.add` is atomic in Redis and in the local-memory cache: of two simultaneous requests
     only one gets the slot. A cache that does not answer (None) lets the comment through.
@@ -140,12 +160,12 @@ def claim_comment_slot(request):
     seconds = flood_seconds()
     if seconds <= 0:
         return True
-    return cache.add(_cache_key("ip", client_ip(request) or "unknown"), 1, timeout=seconds) is not False
+    return cache.add(_cache_key("ip", sender_address(request)), 1, timeout=seconds) is not False
 
 
 def double_submit_lock_key(request, post_pk, text):
     """The same text to the same post from the same address while the first copy is being saved."""
-    value = "\n".join([str(post_pk), client_ip(request) or "unknown", normalize_text(text)])
+    value = "\n".join([str(post_pk), sender_address(request), normalize_text(text)])
     return f"comments:saving:{salted_hmac('comments.saving', value, algorithm='sha256').hexdigest()}"
 
 

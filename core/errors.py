@@ -2,6 +2,7 @@
 settings): 400 (a request Django refuses, e.g. for a host we do not serve) and 500/503."""
 
 import logging
+import sqlite3
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -10,13 +11,43 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
 
+try:
+    import psycopg
+except ImportError:  # a SQLite-only installation
+    psycopg = None
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
 
+# PostgreSQL SQLSTATEs that mean the server is gone or not taking connections (class 08 "connection
+# exception" is matched as a class): admin_shutdown, crash_shutdown, cannot_connect_now,
+# too_many_connections. Every other OperationalError (lock_not_available 55P03, query_canceled by a
+# statement timeout 57014, deadlock_detected 40P01, …) is a bug or an overload of ours: a 500.
+POSTGRESQL_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+# SQLite's only connection-level failure: the file (or its folder) cannot be opened. "database is
+# locked" (a lock timeout) and "no such table" (a bad query) are OperationalErrors too, and 500s.
+SQLITE_UNAVAILABLE_MESSAGES = ("unable to open database file",)
+
+
 def is_database_unavailable(error):
-    return isinstance(error, OperationalError | InterfaceError)
+    """True for a database that cannot be reached (a 503: try again soon), False for anything else.
+
+    Django wraps the driver's exception (`__cause__`): a psycopg OperationalError without a SQLSTATE
+    is raised by libpq itself (connection refused, timed out, lost), one with a SQLSTATE is the
+    server's answer and an outage only for the codes above."""
+    if isinstance(error, InterfaceError):
+        return True  # the connection is closed or broken
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if psycopg is not None and isinstance(cause, psycopg.OperationalError):
+        sqlstate = cause.sqlstate
+        return sqlstate is None or sqlstate.startswith("08") or sqlstate in POSTGRESQL_UNAVAILABLE_SQLSTATES
+    if isinstance(cause, sqlite3.OperationalError):
+        return any(message in str(cause) for message in SQLITE_UNAVAILABLE_MESSAGES)
+    return False
 
 
 # Names of the URLs whose forms a reader types long text into (registered by the app that owns the

@@ -98,6 +98,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How long a Redis that did not answer is left alone before one call tries it again.
+REDIS_BREAKER_SECONDS = env_int("REDIS_BREAKER_SECONDS", 5)
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -243,22 +245,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wle",
-            "OPTIONS": {
-                # A Redis outage must not take the site down: cache errors are logged and
-                # treated as misses.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
-        }
+
+def redis_cache_config(url, socket_timeout=1, breaker_seconds=REDIS_BREAKER_SECONDS):
+    """The Redis cache as the site uses it (also the tests that point it at a dead or hanging Redis)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "wle",
+        "OPTIONS": {
+            # A Redis outage must not take the site down: cache errors are logged and
+            # treated as misses.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": socket_timeout,
+            "SOCKET_TIMEOUT": socket_timeout,
+            # A Redis that hangs must not cost each cache call a timeout: after one timeout or
+            # connection error every call fails at once for a few seconds (core/cache_breaker.py).
+            "CONNECTION_POOL_CLASS": "core.cache_breaker.CircuitBreakerConnectionPool",
+            "CONNECTION_POOL_KWARGS": {"circuit_breaker_seconds": breaker_seconds},
+        },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache_config(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -426,6 +436,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"redis_errors_reported_by_breaker": {"()": "core.cache_breaker.DropErrorsTheBreakerReported"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -438,5 +449,7 @@ LOGGING = {
         # The PDF renderer logs every step of every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The Redis circuit breaker reports an outage once; django-redis would log a traceback per call.
+        "django_redis.cache": {"filters": ["redis_errors_reported_by_breaker"]},
     },
 }

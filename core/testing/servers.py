@@ -167,11 +167,14 @@ def comment_form_data(page_html, comment, name="Leserin Test", email="leserin@ex
 
 
 class TcpProxy:
-    """A TCP relay in front of PostgreSQL that a test can cut (refuse and drop connections) and restore."""
+    """A TCP relay in front of PostgreSQL or Redis that a test can cut (refuse and drop connections),
+    make hang (accept connections and never answer) and restore. `accepted` counts connections."""
 
-    def __init__(self, target_port, target_host="127.0.0.1"):
+    def __init__(self, target_port, target_host="127.0.0.1", hanging=False):
         self.target = (target_host, target_port)
         self.port = free_port()
+        self.hanging = hanging
+        self.accepted = 0
         self._listener = None
         self._connections = []
         self._lock = threading.Lock()
@@ -192,6 +195,11 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            with self._lock:
+                self.accepted += 1
+                if self.hanging:
+                    self._connections.append(client)  # held open, never read, never answered
+                    continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -222,12 +230,25 @@ class TcpProxy:
                 self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
+        self._drop_connections()
+
+    def _drop_connections(self):
         with self._lock:
             for sock in self._connections:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
             self._connections = []
+
+    def hang(self):
+        """The server hangs: connections are accepted and never answered; open relays drop."""
+        self.hanging = True
+        self._drop_connections()
+
+    def relay(self):
+        """The server answers again (after `hang()`): held connections drop, new ones are relayed."""
+        self.hanging = False
+        self._drop_connections()
 
     def restore(self):
         self.start()
