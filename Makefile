@@ -1,6 +1,7 @@
 # The front door. `make run` and `make test` work on a fresh clone with Python 3.11+ and make.
 
 PORT ?= 8000
+TEST_WORKERS ?= auto
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
@@ -44,7 +45,8 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(MANAGE) compiletranslations
-	$(VENV)/bin/pytest -m "not services" $(PYTEST_ARGS)
+	@# The bulk of the suite on every core (pytest-xdist: one database per worker).
+	$(VENV)/bin/pytest -m "not services" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@# Tests that start servers and flush the database run in a process of their own, so their
 	@# flushes cannot disturb the rest of the suite's database state.
 	$(VENV)/bin/pytest -m services $(PYTEST_ARGS)

@@ -98,7 +98,7 @@ SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
 
 
 def minimum_seconds():
-    return getattr(settings, "COMMENTS_MIN_SECONDS", 3)
+    return settings.COMMENTS_MIN_SECONDS
 
 
 class CommentCaptchaWidget(ReCaptchaV2Checkbox):

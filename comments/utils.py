@@ -34,7 +34,7 @@ def truncate_ip(address):
 
 def ip_address_to_store(request):
     """What we keep of the commenter's address: shortened ("truncate", the default) or nothing ("none")."""
-    if getattr(settings, "COMMENTS_IP_STORAGE", "truncate") == "none":
+    if settings.COMMENTS_IP_STORAGE == "none":
         return None
     return truncate_ip(client_ip(request))
 
@@ -121,7 +121,7 @@ def remember_author_token(request, response, token, remember):
 
 
 def flood_seconds():
-    return getattr(settings, "COMMENTS_FLOOD_SECONDS", 15)
+    return settings.COMMENTS_FLOOD_SECONDS
 
 
 # A subscriber line gets a whole IPv6 /64 and picks any address in it: for flood control the line is
