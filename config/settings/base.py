@@ -277,8 +277,10 @@ else:
         }
     }
 
-# Sessions live in the database (shared by every app server), cached where a cache is shared.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database only (shared by every app server). Not `cached_db`: a log-out or password
+# change while Redis does not answer deletes the session in the database but not its cached copy, which
+# logs the old cookie in again once Redis is back. Only editors and moderators have sessions.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 # --- Passwords --------------------------------------------------------------------------------

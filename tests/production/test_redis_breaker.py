@@ -155,3 +155,47 @@ def test_after_the_period_one_thread_tries_redis_and_the_others_do_not_wait(sett
         thread.join()
     assert hanging_redis.accepted == 2
     assert sorted(duration >= SOCKET_TIMEOUT for duration in durations) == [False, False, False, True]
+
+
+@pytest.mark.services
+def test_a_log_out_while_redis_hangs_stays_a_log_out_when_redis_is_back(post, settings, caplog):
+    """A session deleted while Redis did not answer must not come back from Redis afterwards. With
+    sessions cached in Redis (`cached_db`) the delete of the cached copy was skipped during the outage and
+    the old cookie was logged in again once Redis answered; the site's sessions live in the database only."""
+    import redis
+
+    from django.contrib.auth import get_user_model
+
+    from config.settings import base
+
+    db_number = 12
+    try:
+        redis.Redis(port=REAL_REDIS_PORT, db=db_number, socket_connect_timeout=1).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+    proxy = TcpProxy(target_port=REAL_REDIS_PORT).start()
+    try:
+        cache_behind(proxy, settings, db_number)
+        settings.SESSION_ENGINE = base.SESSION_ENGINE
+        editor = get_user_model().objects.create_superuser("redaktion-test", "r@example.org", "x" * 20)
+        browser = Client()
+        browser.force_login(editor)
+        assert browser.get("/admin/").status_code == 200
+        stolen_cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+
+        proxy.hang()
+        assert caches["default"].get("probe") is None  # opens the breaker
+        browser.post("/admin/logout/")
+
+        proxy.relay()
+        time.sleep(BREAKER_SECONDS + 0.1)
+        caches["default"].set("probe", 1)  # the breaker closes
+        assert caches["default"].get("probe") == 1
+
+        later = Client()
+        later.cookies[settings.SESSION_COOKIE_NAME] = stolen_cookie
+        assert later.get("/admin/").status_code == 302  # to the log-in page
+    finally:
+        proxy.stop()
+        caches.close_all()
+        redis.Redis(port=REAL_REDIS_PORT, db=db_number).flushdb()
