@@ -30,12 +30,22 @@ TRUSTED = "trusted"
 
 
 def comment_settings_for(request=None, page=None):
-    """The moderation rules of the request's site (or of the page's site)."""
+    """The moderation rules of the page's site, else of the request's site.
+
+    The page's own site decides, whatever host name the form was sent to: otherwise a second site
+    without "Jeden Kommentar zurückhalten" would publish comments on the first site's posts sent to its
+    host name. The request's (cached) settings are used when they are that site's."""
+    page_site_id = None
+    if page is not None:
+        url_parts = page.get_url_parts(request)  # from Wagtail's cached site root paths: no query
+        page_site_id = url_parts[0] if url_parts else None
     if request is not None:
         try:
-            return CommentSettings.for_request(request)
-        except Exception:  # noqa: BLE001, S110 - a request without a matching site falls back to the page
-            pass
+            request_rules = CommentSettings.for_request(request)
+        except Exception:  # noqa: BLE001 - a request without a matching site falls back to the page
+            request_rules = None
+        if request_rules is not None and page_site_id in (None, request_rules.site_id):
+            return request_rules
     site = page.get_site() if page is not None else None
     if site is None:
         from wagtail.models import Site

@@ -39,3 +39,30 @@ def test_flood_control_still_tells_other_lines_apart(post, flood_limit):
     assert send(post, "2001:db8:1:3::1", "Von der zweiten Leitung.").status_code == 303
     assert send(post, "192.0.2.7", "Von einer IPv4-Adresse.").status_code == 303
     assert send(post, "192.0.2.8", "Von der Nachbaradresse.").status_code == 303
+
+
+def test_a_post_is_moderated_by_its_own_sites_rules_whatever_host_the_comment_is_sent_to(post, settings):
+    """A second site without "hold everything" must not publish comments on the first site's posts when
+    the form is sent to its host name."""
+    from wagtail.models import Page, Site
+
+    from comments.models import CommentSettings, Status
+
+    settings.ALLOWED_HOSTS = ["*"]
+    other_root = Page.get_first_root_node().add_child(title="Andere Seite", slug="andere-seite")
+    other_site = Site.objects.create(hostname="andere.example", port=80, root_page=other_root)
+    lenient = CommentSettings.for_site(other_site)
+    lenient.hold_all = False
+    lenient.save()
+    assert CommentSettings.for_site(post.get_site()).hold_all
+
+    response = Client().post(
+        "/kommentare/senden/",
+        form_data(post, comment="Über den fremden Host geschickt."),
+        REMOTE_ADDR="192.0.2.99",
+        HTTP_HOST="andere.example",
+    )
+    assert response.status_code == 303
+    comment = PostComment.objects.get(comment="Über den fremden Host geschickt.")
+    assert comment.status == Status.PENDING
+    assert not comment.is_public
