@@ -1,9 +1,9 @@
 """Reader comments (django-comments-xtd's model, extended) and the moderation rules."""
 
+import secrets
+
 from django_comments.managers import CommentManager
 from django_comments_xtd.models import XtdComment
-
-import secrets
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models

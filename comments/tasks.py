@@ -140,7 +140,7 @@ def notify_reply_subscribers(comment_id, attempt=1, recipients=None):
 
 @task()
 def notify_commenter_approved(comment_id, attempt=1, recipients=None):
-    """"Dein Kommentar wurde freigegeben", to a confirmed subscriber, if the site wants it."""
+    """ "Dein Kommentar wurde freigegeben", to a confirmed subscriber, if the site wants it."""
     from wagtail.models import Site
 
     from comments import subscriptions

@@ -273,7 +273,10 @@ def test_archive_of_a_year_before_1000_is_a_german_404(client, post, url):
 
 @pytest.mark.parametrize(
     ("date", "urls"),
-    [("1000-01-15", ["/beitraege/1000/", "/beitraege/1000/01/"]), ("9999-12-15", ["/beitraege/9999/", "/beitraege/9999/12/"])],
+    [
+        ("1000-01-15", ["/beitraege/1000/", "/beitraege/1000/01/"]),
+        ("9999-12-15", ["/beitraege/9999/", "/beitraege/9999/12/"]),
+    ],
 )
 def test_archives_of_the_first_and_last_four_digit_years_answer(client, make_post, date, urls):
     make_post(title="Am Rand der Zeit", date=date)
