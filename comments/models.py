@@ -104,6 +104,10 @@ class ReplySubscription(models.Model):
         verbose_name = _("Benachrichtigung über Antworten")
         verbose_name_plural = _("Benachrichtigungen über Antworten")
 
+    def __str__(self):
+        # Never the address: only the comment's number.
+        return _("Benachrichtigung zu Kommentar #%(id)s") % {"id": self.comment_id}
+
     @property
     def is_confirmed(self):
         return self.confirmed_at is not None
