@@ -8,7 +8,7 @@ django_comments' moderation views (moderation happens in the Wagtail admin).
 
 from django.urls import path
 
-from . import subscription_views, views
+from . import feeds, subscription_views, views
 
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
@@ -25,5 +25,10 @@ urlpatterns = [
         subscription_views.unsubscribe_all,
         name="comments-subscription-unsubscribe-all",
     ),
+    # Comment feeds: the site's and each post's (comments/feeds.py).
+    path("feed/", feeds.site_rss, name="comments-feed"),
+    path("feed/atom/", feeds.site_atom, name="comments-atom-feed"),
+    path("beitrag/<int:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
+    path("beitrag/<int:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
     path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
 ]
