@@ -1,8 +1,7 @@
 """Where the conversation is: comment feeds (RSS, Atom) and the "Neueste Kommentare" box."""
 
-import xml.etree.ElementTree as ET
-
 import pytest
+from defusedxml import ElementTree as ET
 
 from django.test import override_settings
 
