@@ -511,6 +511,13 @@ class BlogPostPage(RoutablePageMixin, Page):
 
         return serve_post_pdf(self, request)
 
+    @path("teilen/mastodon/", name="share_mastodon")
+    def share_mastodon(self, request):
+        """ "Mastodon" under "Seite Teilen Über:": to the reader's own server (blog/share.py)."""
+        from .share import share_on_mastodon
+
+        return share_on_mastodon(request, self)
+
     @property
     def authors(self):
         return [post_author.author for post_author in self.post_authors.all()]

@@ -39,7 +39,10 @@ from .apps import author_tag, category_tag
 logger = logging.getLogger("blog.pdf")
 
 # Bump when the PDF template changes, so that PDFs rendered by the previous code are not served.
-PDF_LAYOUT_VERSION = 1
+PDF_LAYOUT_VERSION = 2
+# Tagged PDF (PDF/UA-1): headings, paragraphs, lists, figures with their alt text and the reading order
+# are in the file's structure tree, so screen readers read the article, not a heap of glyphs.
+PDF_VARIANT = "pdf/ua-1"
 PDF_CACHE_TIMEOUT = 7 * 24 * 60 * 60
 # How long a request waits for a PDF another request is rendering before it gives up with 503.
 RENDER_WAIT_SECONDS = 30
@@ -131,7 +134,9 @@ def html_to_pdf(html, base_url):
 
     from .pdf_fetcher import StorageURLFetcher
 
-    return HTML(string=html, base_url=base_url, url_fetcher=StorageURLFetcher(base_url)).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=StorageURLFetcher(base_url)).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
 
 
 def post_pdf_html(page, request=None):

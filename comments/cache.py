@@ -16,6 +16,10 @@ from core.cache import depends_on, invalidate
 logger = logging.getLogger(__name__)
 
 
+# Every change of public comments anywhere (the site's comment feed, the "Neueste Kommentare" box).
+ALL_COMMENTS_TAG = "comments"
+
+
 def comments_tag(post_id):
     return f"comments:{post_id}"
 
@@ -26,7 +30,7 @@ def shows_comments_of(*post_ids):
 
 
 def on_public_comments_changed(sender, post_id, **kwargs):
-    invalidate(comments_tag(post_id), reason=f"comments of post {post_id}")
+    invalidate(comments_tag(post_id), ALL_COMMENTS_TAG, reason=f"comments of post {post_id}")
     if apps.is_installed("wagtail.contrib.frontend_cache"):
         from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 

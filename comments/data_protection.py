@@ -4,9 +4,9 @@ Used by the management commands (export_comments, erase_comments, purge_comment_
 "Datenschutz: Export und Löschung".
 
 Erasing has two modes:
-- "anonymise": name becomes "Anonym"; e-mail, website, IP address and the link to a user account are emptied.
-  Text and thread stay, so replies keep their context.
-- "delete": the comments are deleted, and with them every reply below them (django-comments-xtd links replies
+- "anonymise": name becomes "Anonym"; e-mail, website, IP address and the link to a user account are emptied,
+  reply notifications ended. Text and thread stay, so replies keep their context.
+- "delete": the comments are deleted (with their reply notifications), and with them every reply below them (django-comments-xtd links replies
   by id; an orphaned reply cannot be placed in its thread any more). The replies' count is reported.
 """
 
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments import lifecycle
-from comments.models import PostComment
+from comments.models import PostComment, ReplySubscription
 
 ANONYMOUS_NAME = lifecycle.ANONYMOUS_NAME
 MODES = ("anonymise", "delete")
@@ -28,7 +28,7 @@ def comments_of(email):
 
 def export(email, user=None):
     """All comments written with this address, as JSON-ready dicts (audit-logged when a user asks)."""
-    comments = list(comments_of(email).prefetch_related("content_object"))
+    comments = list(comments_of(email).prefetch_related("content_object").select_related("reply_subscription"))
     rows = []
     for comment in comments:
         page = comment.content_object
@@ -45,6 +45,7 @@ def export(email, user=None):
                 "comment": comment.comment,
                 "status": comment.status,
                 "reply_to": comment.parent_id if comment.parent_id != comment.pk else None,
+                "reply_notification": subscription_row(comment),
             }
         )
     if user is not None:
@@ -52,6 +53,18 @@ def export(email, user=None):
             for comment in comments:
                 lifecycle.audit(comment, "comments.export", user)
     return {"email": email.strip(), "exported_at": timezone.now().isoformat(), "comments": rows}
+
+
+def subscription_row(comment):
+    """The reader's "Benachrichtige mich über Antworten" for this comment (None if not asked for)."""
+    try:
+        subscription = comment.reply_subscription
+    except ReplySubscription.DoesNotExist:
+        return None
+    return {
+        "requested": subscription.created_at.isoformat(),
+        "confirmed": subscription.confirmed_at.isoformat() if subscription.confirmed_at else None,
+    }
 
 
 def erase(email, mode, user=None):

@@ -136,10 +136,10 @@ def clean_text_validators(max_length=None):
 
 
 class PostCommentForm(XtdCommentForm):
-    """Kommentar, Name, E-Mail, Website, the remember-me box; hidden: the anti-spoofing fields,
+    """Kommentar, Name, E-Mail, Website, the remember-me box, the reply-notification box; hidden: the anti-spoofing fields,
     the parent comment (`reply_to`) and a honeypot."""
 
-    field_order = ["comment", "name", "email", "url", "remember", "captcha", "honeypot", "reply_to"]
+    field_order = ["comment", "name", "email", "url", "remember", "notify_replies", "captcha", "honeypot", "reply_to"]
 
     def __init__(self, target_object, data=None, initial=None, **kwargs):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
@@ -183,6 +183,15 @@ class PostCommentForm(XtdCommentForm):
                 "für die nächste Kommentierung speichern."
             ),
             required=False,
+        )
+        self.fields["notify_replies"] = forms.BooleanField(
+            label=_("Benachrichtige mich über Antworten"),
+            help_text=_(
+                "Du bekommst zuerst eine E-Mail mit einem Bestätigungslink; erst danach schreiben wir dir, wenn "
+                "eine Antwort freigegeben wird. Abbestellen geht mit einem Klick in jeder E-Mail."
+            ),
+            required=False,
+            widget=forms.CheckboxInput(attrs={"aria-describedby": "id_notify_replies_help"}),
         )
         self.fields["honeypot"] = forms.CharField(
             label=_("Bitte dieses Feld leer lassen"),
@@ -296,4 +305,5 @@ class PostCommentForm(XtdCommentForm):
         again works (unbound: rendering it validates nothing, and never asks Google again)."""
         typed = {name: self.data.get(name) for name in TYPED_FIELDS if self.data.get(name) is not None}
         typed["remember"] = bool(self.data.get("remember"))
+        typed["notify_replies"] = bool(self.data.get("notify_replies"))
         return type(self)(self.target_object, initial=typed)

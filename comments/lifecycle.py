@@ -36,7 +36,7 @@ from wagtail.log_actions import log
 
 from core.text import is_number
 
-from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, Status
+from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, ReplySubscription, Status
 
 # Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
 public_comments_changed = Signal()
@@ -212,7 +212,7 @@ def apply(comment, action, user=None, **data):
     held comment) and PostComment.DoesNotExist when the comment is gone. The row is locked while it changes,
     so two moderators deciding at once cannot both act on a stale state.
     """
-    from . import notifications
+    from . import notifications, subscriptions
 
     transition = TRANSITIONS[action]
     with transaction.atomic():
@@ -232,12 +232,16 @@ def apply(comment, action, user=None, **data):
             _announce([comment.object_pk])
         if transition.target == Status.APPROVED:
             notifications.comment_approved(comment)
+            subscriptions.reply_approved(comment)
     return True
 
 
-def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, author_token, status, reasons):
-    """A reader's new comment, in the state the posting rules decided (`status`, with their `reasons`)."""
-    from . import notifications
+def submit(
+    *, post, parent, name, email, url, text, site_id, ip_address, user, author_token, status, reasons, subscribe=False
+):
+    """A reader's new comment, in the state the posting rules decided (`status`, with their `reasons`).
+    With `subscribe`, the reader asked to hear about replies (comments/subscriptions.py)."""
+    from . import notifications, subscriptions
 
     with transaction.atomic():
         if parent is not None:
@@ -267,8 +271,12 @@ def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, a
         _reload_flags(comment)
         if changed:
             _announce([comment.object_pk])
+        if subscribe:
+            subscriptions.subscribe(comment)
         if comment.is_held:
             notifications.comment_held(comment)
+        if status == Status.APPROVED:
+            subscriptions.reply_approved(comment)
     return comment
 
 
@@ -306,6 +314,9 @@ def reply_as_staff(parent, text, user):
         _reload_flags(answer)
         if changed:
             _announce([answer.object_pk])
+        from . import subscriptions
+
+        subscriptions.reply_approved(answer)
     return answer
 
 
@@ -399,6 +410,8 @@ def anonymise(comments, user=None):
         PostComment.norel_objects.filter(pk__in=[comment.pk for comment in comments]).update(
             user_name=ANONYMOUS_NAME, user_email="", user_url="", ip_address=None, user=None, author_token=""
         )
+        # Without an address there is nobody to notify.
+        ReplySubscription.objects.filter(comment__in=[comment.pk for comment in comments]).delete()
         _announce({comment.object_pk for comment in comments if comment.is_public})
     return len(comments)
 

@@ -1,5 +1,7 @@
 """Reader comments (django-comments-xtd's model, extended) and the moderation rules."""
 
+import secrets
+
 from django_comments.managers import CommentManager
 from django_comments_xtd.models import XtdComment
 
@@ -80,6 +82,37 @@ class PostComment(XtdComment):
         return self.status in HELD_STATUSES
 
 
+def new_subscription_token():
+    return secrets.token_urlsafe(32)
+
+
+class ReplySubscription(models.Model):
+    """A reader asked to hear about replies to one of their comments ("Benachrichtige mich über Antworten").
+
+    Stores as little as it can: the comment (whose address the mails go to, so no second copy of it), a
+    random token for the links in the mails (never the address nor a hash of it), and when the reader
+    confirmed by mail (double opt-in; nothing is sent but the confirmation before). Deleted with the
+    comment, on unsubscribing, and when the comment is anonymised.
+    """
+
+    comment = models.OneToOneField(PostComment, on_delete=models.CASCADE, related_name="reply_subscription")
+    token = models.CharField(max_length=64, unique=True, default=new_subscription_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung über Antworten")
+        verbose_name_plural = _("Benachrichtigungen über Antworten")
+
+    def __str__(self):
+        # Never the address: only the comment's number.
+        return _("Benachrichtigung zu Kommentar #%(id)s") % {"id": self.comment_id}
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
 @register_setting(icon="comment")
 class CommentSettings(BaseSiteSetting):
     """The rules moderators set for reader comments (Einstellungen → Kommentare)."""
@@ -125,6 +158,15 @@ class CommentSettings(BaseSiteSetting):
         help_text=_("Schickt den Autor(inn)en eines Beitrags eine E-Mail, wenn ein Kommentar freigegeben wird."),
     )
 
+    notify_commenters_on_approval = models.BooleanField(
+        _("Kommentierende bei Freigabe benachrichtigen"),
+        default=True,
+        help_text=_(
+            "Schickt „Dein Kommentar wurde freigegeben“ an Kommentierende, die Benachrichtigungen über "
+            "Antworten bestellt und bestätigt haben."
+        ),
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("hold_all"), FieldPanel("trust_approved_authors"), FieldPanel("close_after_days")],
@@ -135,6 +177,7 @@ class CommentSettings(BaseSiteSetting):
             heading=_("Filter"),
         ),
         FieldPanel("notify_authors_on_approval"),
+        FieldPanel("notify_commenters_on_approval"),
     ]
 
     class Meta:

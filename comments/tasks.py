@@ -97,3 +97,79 @@ def schedule_retry(task_, comment_id, attempt, recipients):
         return
     run_after = timezone.now() + RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
     task_.using(run_after=run_after).enqueue(comment_id, attempt=attempt + 1, recipients=recipients)
+
+
+# --- Reader mails (comments/subscriptions.py) ---------------------------------------------------
+
+
+@task()
+def send_subscription_confirmation(subscription_id, attempt=1, recipients=None):
+    """The double opt-in: one mail with the confirmation link, nothing else before it is followed."""
+    from comments import subscriptions
+    from comments.models import ReplySubscription
+
+    try:
+        subscription = ReplySubscription.objects.select_related("comment").filter(pk=subscription_id).first()
+        if subscription is None or subscription.is_confirmed or subscription.comment.status == "spam":
+            return 0
+        messages = [subscriptions.confirmation_message(subscription)]
+        return deliver(send_subscription_confirmation, subscription_id, attempt, only_to(messages, recipients))
+    except Exception:
+        logger.exception("Subscription confirmation %s failed", subscription_id)
+        return 0
+
+
+@task()
+def notify_reply_subscribers(comment_id, attempt=1, recipients=None):
+    """A reply was approved: tell the confirmed subscribers of the comments above it (once per reply)."""
+    from comments import subscriptions
+
+    try:
+        reply = PostComment.objects.filter(pk=comment_id).first()
+        if reply is None or not reply.is_public or subscriptions.was_approved_before(reply):
+            return 0
+        messages = [
+            subscriptions.reply_message(subscription, reply)
+            for subscription in subscriptions.reply_recipients(reply).values()
+        ]
+        return deliver(notify_reply_subscribers, comment_id, attempt, only_to(messages, recipients))
+    except Exception:
+        logger.exception("Reply notification for comment %s failed", comment_id)
+        return 0
+
+
+@task()
+def notify_commenter_approved(comment_id, attempt=1, recipients=None):
+    """ "Dein Kommentar wurde freigegeben", to a confirmed subscriber, if the site wants it."""
+    from wagtail.models import Site
+
+    from comments import subscriptions
+    from comments.models import CommentSettings, ReplySubscription
+
+    try:
+        subscription = (
+            ReplySubscription.objects.select_related("comment")
+            .filter(comment_id=comment_id, confirmed_at__isnull=False)
+            .first()
+        )
+        if subscription is None or not subscription.comment.is_public:
+            return 0
+        if subscriptions.was_approved_before(subscription.comment):
+            return 0
+        page = notifications.post_of(subscription.comment)
+        site = (page.get_site() if page else None) or Site.objects.filter(is_default_site=True).first()
+        if page is None or site is None or not CommentSettings.for_site(site).notify_commenters_on_approval:
+            return 0
+        messages = [subscriptions.approved_message(subscription)]
+        return deliver(notify_commenter_approved, comment_id, attempt, only_to(messages, recipients))
+    except Exception:
+        logger.exception("Approval mail to the commenter of %s failed", comment_id)
+        return 0
+
+
+def only_to(messages, recipients):
+    """On a retry, only the messages to the addresses still waiting."""
+    if recipients is None:
+        return messages
+    waiting = set(recipients)
+    return [message for message in messages if message.to[0] in waiting]

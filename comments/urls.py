@@ -8,10 +8,27 @@ django_comments' moderation views (moderation happens in the Wagtail admin).
 
 from django.urls import path
 
-from . import views
+from . import feeds, subscription_views, views
 
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
     path("senden/", views.post_comment, name="comments-post-comment"),
+    # Reply notifications: only the subscription's random token in the address (comments/subscriptions.py).
+    path("benachrichtigung/<str:token>/bestaetigen/", subscription_views.confirm, name="comments-subscription-confirm"),
+    path(
+        "benachrichtigung/<str:token>/abbestellen/",
+        subscription_views.unsubscribe,
+        name="comments-subscription-unsubscribe",
+    ),
+    path(
+        "benachrichtigung/<str:token>/alle-abbestellen/",
+        subscription_views.unsubscribe_all,
+        name="comments-subscription-unsubscribe-all",
+    ),
+    # Comment feeds: the site's and each post's (comments/feeds.py).
+    path("feed/", feeds.site_rss, name="comments-feed"),
+    path("feed/atom/", feeds.site_atom, name="comments-atom-feed"),
+    path("beitrag/<int:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
+    path("beitrag/<int:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
     path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
 ]

@@ -112,7 +112,7 @@ REQUEST_TOO_BIG = _(
     "Kommentar nicht gespeichert und kann hier nicht angezeigt werden. Geh im Browser zurück: dort ist dein "
     "Text meist noch da. Kürze ihn und sende ihn dann noch einmal."
 )
-VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "captcha")
+VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "notify_replies", "captcha")
 
 
 def find_post(data):
@@ -300,6 +300,7 @@ def create_comment(request, post, form, rules, token):
         author_token=digest,
         status=status,
         reasons=reasons,
+        subscribe=bool(cleaned_data.get("notify_replies")),
     )
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,12 @@ from core.text import german_slug, is_number
 from . import wxr
 from .content import ImageRef, convert_body, html_to_plain_text
 from .models import ImportedObject
+
+
+def post_comment_feed_path(page):
+    """Our comment feed of a post (comments/feeds.py), where WordPress's `/<post>/feed/` now leads."""
+    return reverse("comments-post-feed", args=[page.pk])
+
 
 Kind = ImportedObject.Kind
 REDIRECT = "redirect"
@@ -297,6 +304,8 @@ class WordPressImporter:
         if self.report.counts[Kind.POST]["created"] or self.report.counts[Kind.POST]["unchanged"]:
             label = _("Weiterleitung %(path)s") % {"path": "/feed/"}
             self.guarded(label, self.ensure_redirect, "/feed/", self.blog_index, "/feed/")
+            label = _("Weiterleitung %(path)s") % {"path": "/comments/feed/"}
+            self.guarded(label, self.ensure_redirect, "/comments/feed/", None, "", reverse("comments-feed"))
 
     def report_progress(self):
         self.progress(_("Beiträge: %(done)s/%(total)s") % {"done": self.done_posts, "total": self.total_posts})
@@ -634,6 +643,8 @@ class WordPressImporter:
         link_path = urlparse(item.link).path if item.link else ""
         if link_path and link_path != "/":
             self.ensure_redirect(link_path, page)
+            # WordPress's comment feed of the post.
+            self.ensure_redirect(f"{link_path.rstrip('/')}/feed/", None, link=post_comment_feed_path(page))
         self.ensure_redirect(f"/?p={item.wp_id}", page)
 
     # --- Comments ---------------------------------------------------------------------------
@@ -814,8 +825,9 @@ class WordPressImporter:
 
     # --- Redirects and helpers --------------------------------------------------------------
 
-    def ensure_redirect(self, old_path, page, route=""):
-        """A 301 from an old WordPress address; an existing redirect (maybe changed by an editor) is kept."""
+    def ensure_redirect(self, old_path, page, route="", link=""):
+        """A 301 from an old WordPress address to a page (and route) or, with `link`, to one of our paths;
+        an existing redirect (maybe changed by an editor) is kept."""
         old_path = Redirect.normalise_path(old_path)
         if old_path in {"", "/"}:
             return
@@ -829,8 +841,9 @@ class WordPressImporter:
             old_path=old_path,
             site=None,
             is_permanent=True,
-            redirect_page=page,
-            redirect_page_route_path=Redirect.normalise_page_route_path(route) if route else "",
+            redirect_page=None if link else page,
+            redirect_page_route_path=Redirect.normalise_page_route_path(route) if route and not link else "",
+            redirect_link=link,
         )
         self.report.count(REDIRECT, "created")
 

@@ -51,9 +51,28 @@
     });
   }
 
+  /* "Teilen …": the browser's own share sheet (Web Share API), only where the browser has one. */
+  function enhanceWebShare(button) {
+    if (typeof navigator.share !== "function") {
+      return;
+    }
+    var item = button.closest(".share__native");
+    if (item) {
+      item.hidden = false;
+    }
+    button.addEventListener("click", function () {
+      navigator
+        .share({ title: button.getAttribute("data-share-title"), url: button.getAttribute("data-share-url") })
+        .catch(function () {
+          /* The reader closed the sheet: nothing to do. */
+        });
+    });
+  }
+
   function init() {
     document.querySelectorAll("[data-site-nav]").forEach(enhanceMenu);
     document.querySelectorAll("[data-copy-link]").forEach(enhanceCopyLink);
+    document.querySelectorAll("[data-web-share]").forEach(enhanceWebShare);
   }
 
   if (document.readyState === "loading") {

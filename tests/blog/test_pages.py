@@ -179,10 +179,45 @@ def test_share_links_are_plain_links_with_noopener_noreferrer(client, post):
     share = html.select_one(".share")
     assert share.h2.get_text() == "Seite Teilen Über:"
     labels = [a.get_text() for a in share.select("a")]
-    assert labels == ["Facebook", "X", "LinkedIn", "WhatsApp", "E-Mail", "Link kopieren"]
+    assert labels == ["Facebook", "X", "LinkedIn", "WhatsApp", "Threema", "Mastodon", "E-Mail", "Link kopieren"]
     for link in share.select("a"):
-        assert link["rel"] == ["noopener", "noreferrer"]
+        if link["href"].startswith("/"):
+            assert link["href"] == f"{post.url}teilen/mastodon/"  # ours: asks for the reader's server
+        else:
+            assert link["rel"] == ["noopener", "noreferrer"]
     assert "http%3A%2F%2Ftestserver%2Fbeitraege%2Fein-beitrag%2F" in share.select_one(".share__link--facebook")["href"]
+    assert share.select_one(".share__link--threema")["href"].startswith("https://threema.id/compose?text=")
+    # One "E-Mail" on the page, not two.
+    assert [a.get_text() for a in html.select("main a") if a["href"].startswith("mailto:")] == ["E-Mail"]
+    # The browser's share sheet: hidden until site.js finds the Web Share API.
+    native = share.select_one(".share__native")
+    assert native.has_attr("hidden")
+    assert native.button["data-share-url"] == "http://testserver/beitraege/ein-beitrag/"
+
+
+def test_mastodon_share_asks_for_the_server_and_sends_the_reader_there(client, post):
+    page = client.get(f"{post.url}teilen/mastodon/")
+    assert page.status_code == 200
+    assert "Dein Mastodon-Server" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    for typed in ("eifel.social", " https://Eifel.Social/ ", "@anna@eifel.social"):
+        response = client.get(f"{post.url}teilen/mastodon/", {"instanz": typed})
+        assert response.status_code == 303, typed
+        assert response["Location"] == (
+            "https://eifel.social/share?text=Ein+Beitrag+aus+der+Eifel+http%3A%2F%2Ftestserver%2Fbeitraege%2Fein-beitrag%2F"
+        )
+
+
+@pytest.mark.parametrize(
+    "typed", ["localhost", "eifel", "evil.example/path?x=1", "10.0.0.1", "a..b", "x" * 300 + ".de"]
+)
+def test_mastodon_share_refuses_anything_but_a_host_name_in_german(client, post, typed):
+    response = client.get(f"{post.url}teilen/mastodon/", {"instanz": typed})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Bitte gib den Namen deines Mastodon-Servers ein" in text
+    assert 'aria-invalid="true"' in text
+    assert "Location" not in response
 
 
 def test_post_page_has_canonical_url_description_opengraph_and_json_ld(client, make_post, author, image):

@@ -610,3 +610,33 @@ def test_preview_of_a_post_links_the_draft_pdf(post, rf, admin_user):
 
     html = response.render().content.decode() if hasattr(response, "render") else response.content.decode()
     assert f'href="/admin/pdf-vorschau/{post.pk}/"' in html
+
+
+def test_pdf_is_tagged_pdf_ua_for_screen_readers(demo_site, client):
+    seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    reader = PdfReader(io.BytesIO(client.get(f"{seed.url}pdf/").content))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "de"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    metadata = catalog["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in metadata
+    # The structure tree knows the article's heading and paragraphs.
+    kinds = set()
+    stack = [catalog["/StructTreeRoot"].get_object()]
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "get_object"):
+            node = node.get_object()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not hasattr(node, "get"):
+            continue
+        if node.get("/S"):
+            kinds.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    assert {"/H1", "/P"} <= kinds, kinds

@@ -25,7 +25,7 @@ from django.test import Client
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
 from comments.factories import form_data
-from comments.models import PostComment
+from comments.models import PostComment, ReplySubscription
 
 from .conftest import approve
 
@@ -144,6 +144,7 @@ def commented_site(post, blog_index, author, category, settings):
                 url=f"https://leserin{number}.example.org/" if number % 2 else "",
                 comment=f"Kommentar Nummer {number} zur Eifel",
                 reply_to=parent.pk if parent else 0,
+                notify_replies="on",
             ),
             REMOTE_ADDR=f"203.0.113.{number + 1}",
         )
@@ -179,6 +180,11 @@ def seed_paths(commented_site, blog_index, author, category):
         "/sitemap.xml",
         "/robots.txt",
         "/kommentare/senden/",
+        "/kommentare/feed/",
+        "/kommentare/feed/atom/",
+        f"/kommentare/beitrag/{post.pk}/feed/",
+        f"/kommentare/beitrag/{post.pk}/feed/atom/",
+        f"/kommentare/beitrag/{other.pk}/feed/",
         first.get_absolute_url(),
         "/diese-seite-gibt-es-nicht/",
         f"{blog_index.url}suche/?q=Eifel",
@@ -186,6 +192,10 @@ def seed_paths(commented_site, blog_index, author, category):
     ]
     for address in commented_site["addresses"]:
         paths.append(f"{blog_index.url}suche/?q={quote(address)}")
+    # The pages behind the links in reply-notification mails.
+    for token in ReplySubscription.objects.values_list("token", flat=True):
+        for action in ("bestaetigen", "abbestellen", "alle-abbestellen"):
+            paths.append(f"/kommentare/benachrichtigung/{token}/{action}/")
     for comment in commented_site["comments"]:
         for template in STOCK_COMMENT_PATHS:
             paths.append(template.format(id=comment.pk, post=post.pk, ct=content_type.pk))
@@ -224,3 +234,41 @@ def test_no_public_url_shows_a_commenters_email_address_or_its_hash(commented_si
     for comment in commented_site["comments"]:
         assert anonymous[f"/comments/reply/{comment.pk}/"][0] == 404
         assert anonymous[f"/kommentare/reply/{comment.pk}/"][0] == 404
+
+
+def test_reader_mails_carry_no_address_but_the_recipients_own_and_none_in_links(post, settings, committed):
+    """Confirmation, reply and approval mails: one recipient each; no address (nor hash) of anyone in the
+    body, subject, headers or links, not even the recipient's own."""
+    from django.core import mail
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    commenter = Client()
+    addresses = [f"Leck.Post.{uuid.uuid4().hex[:10]}@Beispiel-Mail.DE" for _ in range(3)]
+    comments = []
+    for number, address in enumerate(addresses):
+        with committed():
+            response = commenter.post(
+                "/kommentare/senden/",
+                form_data(
+                    post,
+                    name=f"Leserin {number}",
+                    email=address,
+                    comment=f"Antwortkette {number}",
+                    reply_to=comments[-1].pk if comments else 0,
+                    notify_replies="on",
+                ),
+                REMOTE_ADDR=f"203.0.113.{number + 1}",
+            )
+        assert response.status_code == 303
+        comment = PostComment.objects.get(user_email=address)
+        with committed():
+            commenter.post(f"/kommentare/benachrichtigung/{comment.reply_subscription.token}/bestaetigen/")
+            approve(comment)
+        comments.append(comment)
+    kinds = {message.subject.split("]")[1].split(" ")[1] for message in mail.outbox}
+    assert kinds == {"Bitte", "Neue", "Dein"}, kinds  # confirmation, reply, approval
+    needles = {needle for address in addresses for needle in needles_for(address)}
+    for message in mail.outbox:
+        assert len(message.recipients()) == 1
+        text = " ".join([message.subject, message.body, *map(str, message.extra_headers.values())]).lower()
+        assert not [needle for needle in needles if needle in text], message.subject

@@ -69,3 +69,27 @@ def test_printing_hides_menus_share_links_the_comment_form_and_the_footer(
         )
         assert hidden, selector
     assert browser_page.locator(".post__title").is_visible()
+
+
+def _printed(page):
+    """The page as the browser prints it (Chromium's own print to PDF, print stylesheet applied)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page.emulate_media(media="print")
+    reader = PdfReader(BytesIO(page.pdf(format="A4", print_background=False)))
+    return [printed.extract_text() for printed in reader.pages]
+
+
+def test_printed_article_ends_cleanly_without_an_empty_last_page(wagtail_root, post, live_server, browser_page):
+    browser_page.goto(live_server.url + post.url)
+    pages = _printed(browser_page)
+    assert pages[-1].strip(), "the last printed page is empty"
+    text = "\n".join(pages)
+    assert post.title in text
+    # No comment headings without comments, no form headings without the form.
+    for heading in ("Keine Kommentare", "Kommentare ausblenden", "Schreibe einen Kommentar", "Antworten"):
+        assert heading not in text, heading
+    # A short post fits on one sheet.
+    assert len(pages) == 1

@@ -54,7 +54,13 @@ def test_menu_lists_the_pages_editors_show_in_menus_and_works_without_javascript
     # <details>/<summary> opens and closes without any JavaScript.
     assert nav.select_one("details > summary").get_text(strip=True) == "Menu"
     links = [(a.get_text(), a["href"]) for a in nav.select(".site-nav__link")]
-    assert links == [("Startseite", "/"), ("Beiträge", "/beitraege/")]
+    assert links == [
+        ("Startseite", "/"),
+        ("Beiträge", "/beitraege/"),
+        # Straight to the sidebar, which a phone shows below all posts.
+        ("Kategorien", "/beitraege/#kategorien"),
+        ("Archiv", "/beitraege/#archiv"),
+    ]
     assert nav.select_one('a[href="/beitraege/"]')["aria-current"] == "page"
     assert nav.select_one('label[for="site-nav-search"]').get_text() == "Beiträge durchsuchen"
     assert "Impressum" not in nav.get_text()

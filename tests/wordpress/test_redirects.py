@@ -66,3 +66,20 @@ def test_redirect_changed_by_an_editor_is_kept_on_rerun(imported, run_import, ex
     redirect.save()
     run_import(export_path)
     assert client.get("/feed/")["Location"] == "https://example.org/anderer-feed/"
+
+
+def test_wordpress_comment_feeds_answer_301_to_our_comment_feeds(imported, client):
+    post_id = ImportedObject.objects.get(kind="post", wp_id="100").object_id
+    answers = {
+        old_url: (response.status_code, response.get("Location"))
+        for old_url in ("/comments/feed/", "/2019/03/05/strukturwandel-in-der-eifel/feed/")
+        for response in [client.get(old_url)]
+    }
+    assert answers == {
+        "/comments/feed/": (301, "/kommentare/feed/"),
+        "/2019/03/05/strukturwandel-in-der-eifel/feed/": (301, f"/kommentare/beitrag/{post_id}/feed/"),
+    }
+    for _status, location in answers.values():
+        response = client.get(location)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/rss+xml")

@@ -1,0 +1,152 @@
+"""Comment feeds (RSS 2.0 and Atom): the newest public comments of the site and of one post.
+
+`/kommentare/feed/` (+ `atom/`) and `/kommentare/beitrag/<post id>/feed/` (+ `atom/`); the post pages and
+the site link them with `<link rel="alternate">`. Only what readers see on the posts: public comments
+(approved all the way up) on live, public posts. A commenter appears by name only: feeds never carry an
+e-mail address (Django's feeds write `<author><email>` only when `item_author_email` says so; ours never
+does), nor the commenter's website.
+
+Each feed is stored in the shared cache with the tags of what it shows (core/cache.py): the post's
+comments (`comments:<id>`) and the post itself for one post, every comment change (`comments`) and the
+post listings (a post unpublished leaves the site feed) for the site.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from blog.apps import LISTINGS_TAG
+from blog.models import BlogPostPage
+from core.cache import cached, fragment_seconds, page_tag
+from core.models import SiteSettings
+
+from .cache import ALL_COMMENTS_TAG, comments_tag
+from .models import PostComment
+
+FEED_ITEMS = 20
+
+
+def live_posts():
+    return BlogPostPage.objects.live().public()
+
+
+def newest_visible(post=None, limit=FEED_ITEMS):
+    """The newest public comments (of one post, or of every live public post), with their posts."""
+    comments = PostComment.objects.visible().filter(is_removed=False).order_by("-submit_date", "-pk")
+    if post is not None:
+        found = list(comments.on_post(post)[:limit])
+        for comment in found:
+            comment.post = post
+        return found
+    found, offset, batch = [], 0, limit * 3
+    posts = {}
+    while len(found) < limit:
+        chunk = list(comments[offset : offset + batch])
+        if not chunk:
+            break
+        wanted = {int(c.object_pk) for c in chunk if c.object_pk.isdigit()} - set(posts)
+        posts.update({p.pk: p for p in live_posts().filter(pk__in=wanted).defer_streamfields()})
+        for comment in chunk:
+            comment.post = posts.get(int(comment.object_pk)) if comment.object_pk.isdigit() else None
+            if comment.post is not None and len(found) < limit:
+                found.append(comment)
+        offset += batch
+    return found
+
+
+class CommentsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, post=None):
+        super().__init__()
+        self.post = post
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        self.site_name = SiteSettings.for_request(request).site_name
+        return self.post
+
+    def title(self, post):
+        if post is None:
+            return _("%(site)s – Kommentare") % {"site": self.site_name}
+        return _("Kommentare zu „%(title)s“") % {"title": post.title}
+
+    def description(self, post):
+        if post is None:
+            return _("Die neuesten freigegebenen Kommentare")
+        return _("Die neuesten freigegebenen Kommentare zu „%(title)s“") % {"title": post.title}
+
+    def link(self, post):
+        if post is None:
+            return self.request.build_absolute_uri("/")
+        return post.get_full_url(self.request) + "#kommentare"
+
+    def feed_url(self, post):
+        return self.request.build_absolute_uri(self.request.path)
+
+    def items(self, post):
+        return newest_visible(post)
+
+    def item_title(self, comment):
+        return _("%(name)s zu „%(title)s“") % {"name": comment.user_name, "title": comment.post.title}
+
+    def item_description(self, comment):
+        return Truncator(comment.comment).chars(2000)
+
+    def item_link(self, comment):
+        return f"{comment.post.get_full_url(self.request)}#c{comment.pk}"
+
+    def item_guid(self, comment):
+        return self.item_link(comment)
+
+    def item_pubdate(self, comment):
+        return comment.submit_date.replace(microsecond=0)
+
+    def item_updateddate(self, comment):
+        return self.item_pubdate(comment)
+
+    def item_author_name(self, comment):
+        return comment.user_name
+
+
+class AtomCommentsFeed(CommentsFeed):
+    feed_type = Atom1Feed
+    subtitle = CommentsFeed.description
+
+
+def serve(request, feed_class, post=None):
+    kind = "atom" if feed_class is AtomCommentsFeed else "rss"
+    key = f"comment-feed:{kind}:{post.pk if post else 'site'}:{request.get_host()}"
+    tags = [comments_tag(post.pk), page_tag(post)] if post else [ALL_COMMENTS_TAG, LISTINGS_TAG]
+
+    def render():
+        response = feed_class(post)(request)
+        return {"content": response.content, "content_type": response["Content-Type"]}
+
+    value = cached(key, render, fragment_seconds(), tags=tags)
+    return HttpResponse(value["content"], content_type=value["content_type"])
+
+
+def post_or_404(post_id):
+    post = live_posts().filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def site_rss(request):
+    return serve(request, CommentsFeed)
+
+
+def site_atom(request):
+    return serve(request, AtomCommentsFeed)
+
+
+def post_rss(request, post_id):
+    return serve(request, CommentsFeed, post_or_404(post_id))
+
+
+def post_atom(request, post_id):
+    return serve(request, AtomCommentsFeed, post_or_404(post_id))

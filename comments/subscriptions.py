@@ -1,0 +1,221 @@
+"""Reply notifications: "Benachrichtige mich über Antworten" under the comment form.
+
+- **Double opt-in.** Ticking the box stores a `ReplySubscription` for the new comment and mails one
+  confirmation link. Nothing else is ever sent to the address until the reader follows it. Each comment's
+  subscription is confirmed on its own: an address confirmed before proves nothing about who typed it now.
+  A comment the rules mark as spam gets no subscription and sends no mail.
+- **Opaque links.** Every link in these mails carries only the subscription's random token
+  (`/kommentare/benachrichtigung/<token>/…`): no address, no hash of one, no comment id.
+- **Only approvals mail.** The lifecycle calls `reply_approved()` when a reply becomes approved (a
+  moderator's "Freigeben", rules that publish at once, a staff reply); never on a save. The task sends
+  only if the reply is public then, and never twice for one reply (a reply approved, withdrawn and
+  approved again was announced the first time). The subscribers of every comment above the reply hear of
+  it, one mail per address, never the one who wrote the reply.
+- **Unsubscribe in one click**, per comment or for every subscription of the address, from links in each
+  mail and through `List-Unsubscribe` / `List-Unsubscribe-Post` (RFC 8058) for mail programs.
+- With "Kommentierende bei Freigabe benachrichtigen" (Kommentar-Einstellungen, on by default), a confirmed
+  subscriber also gets "Dein Kommentar wurde freigegeben" when their comment is approved.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.models import ModelLogEntry
+
+from .models import PostComment, ReplySubscription, Status
+
+logger = logging.getLogger(__name__)
+
+
+# --- Reader actions ---------------------------------------------------------------------------
+
+
+def subscribe(comment):
+    """The reader ticked the box: store the wish and mail the confirmation link after the commit."""
+    if comment.status == Status.SPAM or not comment.user_email:
+        return None
+    subscription, _created = ReplySubscription.objects.get_or_create(comment=comment)
+    subscription_id = subscription.pk
+    transaction.on_commit(lambda: enqueue("send_subscription_confirmation", subscription_id))
+    return subscription
+
+
+def find(token):
+    token = (token or "").strip()
+    if not token or len(token) > 64:
+        return None
+    return ReplySubscription.objects.select_related("comment").filter(token=token).first()
+
+
+def confirm(subscription):
+    """Confirm a subscription (idempotent). True if it was confirmed now."""
+    updated = ReplySubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def unsubscribe(token):
+    """End one subscription; unknown tokens (already unsubscribed) are fine. Returns how many ended."""
+    subscription = find(token)
+    if subscription is None:
+        return 0
+    return ReplySubscription.objects.filter(pk=subscription.pk).delete()[0]
+
+
+def unsubscribe_all(token):
+    """End every subscription of the address the token's subscription mails to."""
+    subscription = find(token)
+    if subscription is None:
+        return 0
+    return of_address(subscription.comment.user_email).delete()[0]
+
+
+def of_address(email):
+    """Every subscription on comments written with this address (data-protection export and erase)."""
+    return ReplySubscription.objects.filter(comment__in=PostComment.objects.written_with(email))
+
+
+# --- Lifecycle hooks --------------------------------------------------------------------------
+
+
+def reply_approved(comment):
+    """Called by the lifecycle inside the transaction that approved `comment`."""
+    comment_id = comment.pk
+    if comment.parent_id and comment.parent_id != comment.pk:
+        transaction.on_commit(lambda: enqueue("notify_reply_subscribers", comment_id))
+    transaction.on_commit(lambda: enqueue("notify_commenter_approved", comment_id))
+
+
+def enqueue(task_name, object_id):
+    # Runs after the commit: nothing may escape into the reader's or moderator's request.
+    from comments import tasks
+
+    try:
+        getattr(tasks, task_name).enqueue(object_id)
+    except Exception:
+        logger.exception("Could not queue %s for %s", task_name, object_id)
+
+
+# --- Who gets what ----------------------------------------------------------------------------
+
+
+def was_approved_before(comment):
+    """True if the audit log shows this comment left the approved state once: it was announced then."""
+    return ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PostComment),
+        object_id=str(comment.pk),
+        data__status_before=Status.APPROVED,
+    ).exists()
+
+
+def reply_recipients(reply):
+    """{address: subscription} for the confirmed subscribers above a public reply, nearest comment first;
+    one entry per address, never the reply's own author."""
+    from . import lifecycle
+
+    ancestors = lifecycle.ancestor_ids(reply)
+    subscriptions = {
+        subscription.comment_id: subscription
+        for subscription in ReplySubscription.objects.select_related("comment").filter(
+            comment_id__in=ancestors, confirmed_at__isnull=False
+        )
+    }
+    own = (reply.user_email or "").strip().lower()
+    recipients = {}
+    for comment_id in ancestors:
+        subscription = subscriptions.get(comment_id)
+        if subscription is None:
+            continue
+        address = subscription.comment.user_email.strip()
+        if not address or address.lower() == own or address.lower() in {key.lower() for key in recipients}:
+            continue
+        recipients[address] = subscription
+    return recipients
+
+
+# --- The messages ------------------------------------------------------------------------------
+
+
+def absolute(path):
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def links(subscription):
+    token = subscription.token
+    return {
+        "confirm_url": absolute(reverse("comments-subscription-confirm", args=[token])),
+        "unsubscribe_url": absolute(reverse("comments-subscription-unsubscribe", args=[token])),
+        "unsubscribe_all_url": absolute(reverse("comments-subscription-unsubscribe-all", args=[token])),
+    }
+
+
+def post_of(comment):
+    from .notifications import post_of as find_post
+
+    return find_post(comment)
+
+
+def message(subscription, subject_text, template, extra=None, list_headers=True):
+    """One message to the subscriber alone, with the one-click unsubscribe headers."""
+    from .notifications import subject
+
+    comment = subscription.comment
+    page = post_of(comment)
+    context = {
+        "comment": comment,
+        "post": page,
+        "post_url": page.full_url if page else "",
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        **links(subscription),
+        **(extra or {}),
+    }
+    headers = {}
+    if list_headers:
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return EmailMessage(
+        subject=subject(subject_text % {"title": page.title if page else ""}),
+        body=render_to_string(template, context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[comment.user_email],
+        headers=headers,
+    )
+
+
+def confirmation_message(subscription):
+    # No List-Unsubscribe: there is nothing to unsubscribe from until the reader confirms.
+    return message(
+        subscription,
+        _("Bitte bestätige: Antworten auf deinen Kommentar zu „%(title)s“"),
+        "comments/email/confirm_subscription.txt",
+        list_headers=False,
+    )
+
+
+def reply_message(subscription, reply):
+    return message(
+        subscription,
+        _("Neue Antwort auf deinen Kommentar zu „%(title)s“"),
+        "comments/email/reply_notification.txt",
+        {"reply": reply, "reply_url": f"{post_of(reply).full_url}#c{reply.pk}"},
+    )
+
+
+def approved_message(subscription):
+    return message(
+        subscription,
+        _("Dein Kommentar zu „%(title)s“ wurde freigegeben"),
+        "comments/email/comment_approved.txt",
+        {"comment_url": f"{post_of(subscription.comment).full_url}#c{subscription.comment.pk}"},
+    )

@@ -1,0 +1,34 @@
+"""Where the conversation is: the comment feeds' `<link rel="alternate">` and the "Neueste Kommentare" box."""
+
+from django import template
+from django.urls import reverse
+
+from blog.apps import LISTINGS_TAG
+from core.cache import depends_on
+
+from ..cache import ALL_COMMENTS_TAG
+from ..feeds import newest_visible
+
+register = template.Library()
+
+LATEST_COMMENTS = 5
+
+
+@register.inclusion_tag("comments/feed_links.html")
+def comment_feed_links(page=None):
+    """The site's comment feeds and, on a post, the post's."""
+    links = {"site_rss": reverse("comments-feed"), "site_atom": reverse("comments-atom-feed")}
+    if page is not None and getattr(page, "pk", None):
+        links["post_rss"] = reverse("comments-post-feed", args=[page.pk])
+        links["post_atom"] = reverse("comments-post-atom-feed", args=[page.pk])
+    return {"links": links, "page": page}
+
+
+@register.simple_tag
+def latest_comments(limit=LATEST_COMMENTS):
+    """The newest public comments on live posts (names, post titles and links only)."""
+    depends_on(ALL_COMMENTS_TAG, LISTINGS_TAG)
+    comments = newest_visible(limit=limit)
+    for comment in comments:
+        comment.link = f"{comment.post.url}#c{comment.pk}"
+    return comments
