@@ -13,6 +13,8 @@ The rules it keeps:
 - **Only an approval approves.** A comment becomes approved by a moderator's "Freigeben", by the posting
   rules that said so (comments/moderation.py), as a reply of the editorial staff, or because WordPress
   had approved it (import). Restoring from spam or trash puts a comment back in the queue.
+- **Spam marks count.** A moderator's "Spam" counts a mark against the comment's address (comments/rules.py,
+  stored as an HMAC only); taking the comment out of spam takes the mark back.
 - **One audit entry per change.** Every comment whose status changes, or that is created, edited,
   anonymised or deleted, gets exactly one entry in Wagtail's audit log, labelled by number only
   (no name, address or text: those may have to be erased later). A reply whose visibility only follows
@@ -225,6 +227,7 @@ def apply(comment, action, user=None, **data):
         if current not in transition.sources:
             raise TransitionNotAllowed(action, current)
         PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target)
+        _count_spam_mark(comment, current, transition.target)
         changed = refresh_visibility([comment.thread_id])
         audit(comment, transition.log_action, user, status_before=current, status_after=transition.target, **data)
         _reload_flags(comment)
@@ -233,6 +236,17 @@ def apply(comment, action, user=None, **data):
         if transition.target == Status.APPROVED:
             notifications.comment_approved(comment)
     return True
+
+
+def _count_spam_mark(comment, before, after):
+    """Marking spam counts one mark against the address; taking it out of spam takes the mark back."""
+    from . import rules
+
+    email = PostComment.norel_objects.filter(pk=comment.pk).values_list("user_email", flat=True).first()
+    if after == Status.SPAM:
+        rules.add_spam_mark(email)
+    elif before == Status.SPAM:
+        rules.take_back_spam_mark(email)
 
 
 def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, author_token, status, reasons):
@@ -258,6 +272,7 @@ def submit(*, post, parent, name, email, url, text, site_id, ip_address, user, a
             ip_address=ip_address,
             author_token=author_token or "",
             status=status,
+            hold_reasons=list(reasons),
             is_public=False,
             is_removed=status in REMOVED_STATUSES,
         )
