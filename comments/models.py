@@ -190,6 +190,9 @@ class SpamMark(models.Model):
         verbose_name = _("Spam-Markierung")
         verbose_name_plural = _("Spam-Markierungen")
 
+    def __str__(self):
+        return _("%(count)s Spam-Markierung(en)") % {"count": self.marks}
+
 
 class BlockKind(models.TextChoices):
     EMAIL = "email", _("E-Mail-Adresse")
@@ -205,7 +208,9 @@ class Block(models.Model):
     value = models.CharField(
         _("Wert"),
         max_length=254,
-        help_text=_("Die E-Mail-Adresse, die Domain (z. B. example.org) oder die gekürzte IP-Adresse (z. B. 192.0.2.0)."),
+        help_text=_(
+            "Die E-Mail-Adresse, die Domain (z. B. example.org) oder die gekürzte IP-Adresse (z. B. 192.0.2.0)."
+        ),
     )
     until = models.DateTimeField(_("Gesperrt bis"), null=True, blank=True, help_text=_("Leer lassen: für immer."))
     note = models.CharField(_("Notiz"), max_length=200, blank=True)
@@ -268,3 +273,6 @@ class Report(models.Model):
         verbose_name = _("Meldung")
         verbose_name_plural = _("Meldungen")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Meldung zu Kommentar #%(number)s") % {"number": self.comment_number}

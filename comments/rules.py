@@ -165,4 +165,3 @@ def matching_words(lines, *texts):
 def ip_text(ip_address):
     shortened = truncate_ip(ip_address) if ip_address else None
     return shortened or ""
-

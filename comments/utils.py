@@ -188,4 +188,3 @@ def normalize_text(text):
 def count_links(text):
     """How many links the comment shows: what `urlize` turns into links when it is displayed."""
     return urlize(text or "", nofollow=True, autoescape=True).count("<a ")
-
