@@ -30,6 +30,7 @@ from wagtail.admin.widgets.button import Button
 
 from blog.models import BlogPostPage
 from comments import lifecycle
+from comments.admin.desk import STATUS_REPORTED, RowInfo, highlighted, open_reports, reason_badges, status_counts
 from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_moderator
 from comments.models import HELD_STATUSES, PostComment, Status
 from core.text import is_number
@@ -40,6 +41,7 @@ STATUS_HELD = "pending"
 STATUS_ALL = "all"
 STATUS_FILTERS = {
     STATUS_HELD: gettext_lazy("Ausstehend"),
+    STATUS_REPORTED: gettext_lazy("Gemeldet"),
     Status.APPROVED: gettext_lazy("Freigegeben"),
     Status.SPAM: gettext_lazy("Spam"),
     Status.TRASH: gettext_lazy("Papierkorb"),
@@ -118,6 +120,13 @@ class CommentFilterSet(WagtailFilterSet):
         queryset=posts_with_comments_for,
         method="filter_post",
     )
+    # "The commenter's other comments": the comments written with the same address as comment #N (the
+    # address itself never goes into a URL). Moderators only.
+    same_as = django_filters.NumberFilter(
+        label=gettext_lazy("Mit derselben Adresse wie Kommentar Nr."),
+        method="filter_same_as",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = PostComment
@@ -135,7 +144,15 @@ class CommentFilterSet(WagtailFilterSet):
             return queryset
         if value == STATUS_HELD:
             return queryset.filter(status__in=HELD_STATUSES)
+        if value == STATUS_REPORTED:
+            return queryset.filter(pk__in=open_reports().values("comment_id"))
         return queryset.filter(status=value)
+
+    def filter_same_as(self, queryset, name, value):
+        if self.request is None or not is_moderator(self.request.user):
+            return queryset
+        email = PostComment.objects.filter(pk=value).values_list("user_email", flat=True).first()
+        return queryset.filter(pk__in=PostComment.objects.written_with(email).values("pk"))
 
     def filter_post(self, queryset, name, value):
         return queryset.filter(object_pk=str(value.pk))
@@ -173,6 +190,23 @@ class CommentTextColumn(TitleColumn):
         context["folded"] = len(instance.comment) > self.FOLD_AFTER
         context["teaser"] = Truncator(instance.comment).chars(self.FOLD_AFTER)
         context["edit_url"] = reverse("comment_moderation:edit", args=[quote(instance.pk)])
+        rows = self.listing_view.row_info
+        context["badges"], words = reason_badges(instance, rows.reports.get(instance.pk, 0))
+        context["text_html"] = highlighted(instance.comment, words)
+        context["teaser_html"] = highlighted(context["teaser"], words)
+        context["parent"] = rows.parent(instance)
+        others = rows.other_comments(instance) if rows.with_history else None
+        if others is not None:
+            base = reverse("comment_moderation:index")
+            context["others"] = [
+                (count, label, f"{base}?status={status}&same_as={instance.pk}")
+                for status, count, label in (
+                    (Status.APPROVED, others["approved"], _("freigegeben")),
+                    (Status.TRASH, others["trash"], _("abgelehnt")),
+                    (Status.SPAM, others["spam"], _("Spam")),
+                )
+            ]
+            context["others_all_url"] = f"{base}?status=all&same_as={instance.pk}"
         return context
 
 
@@ -192,6 +226,7 @@ class PostColumn(Column):
 
 class CommentIndexView(generic.IndexView):
     template_name = "comments_admin/index.html"
+    results_template_name = "comments_admin/index_results.html"
     filterset_class = CommentFilterSet
     search_backend_name = None
 
@@ -219,20 +254,38 @@ class CommentIndexView(generic.IndexView):
         self.editable_page_ids = set(
             editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True)
         )
+        self.row_info = RowInfo(context["object_list"], with_history=is_moderator(self.request.user))
+        context["status_tabs"] = self.status_tabs()
         return context
+
+    def status_tabs(self):
+        """(label, count, url, current) per status: the counts are over everything this user may moderate."""
+        counts = status_counts(policy.instances_user_has_permission_for(self.request.user, "change"))
+        current = self.request.GET.get("status") or STATUS_HELD
+        kept = self.request.GET.copy()
+        for name in ("status", "p"):
+            kept.pop(name, None)
+        tabs = []
+        for value, label in [*STATUS_FILTERS.items(), (STATUS_ALL, _("Alle"))]:
+            query = kept.copy()
+            query["status"] = value
+            tabs.append((label, counts[value], f"{self.index_url}?{query.urlencode()}", value == current))
+        return tabs
 
     @cached_property
     def columns(self):
         post_column = PostColumn("post", label=_("Beitrag"))
         post_column.listing_view = self
+        text_column = self._get_title_column_class(CommentTextColumn)(
+            "comment",
+            label=_("Kommentar"),
+            get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
+            get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
+        )
+        text_column.listing_view = self
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="comment"),
-            self._get_title_column_class(CommentTextColumn)(
-                "comment",
-                label=_("Kommentar"),
-                get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
-                get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
-            ),
+            text_column,
             Column("user_name", label=_("Name")),
             *([Column("user_email", label=_("E-Mail"))] if is_moderator(self.request.user) else []),
             post_column,
