@@ -325,6 +325,15 @@ class CommentIndexView(generic.IndexView):
                     priority=11,
                 )
             )
+        if is_moderator(self.request.user):
+            buttons.append(
+                Button(
+                    _("Sperren"),
+                    url=reverse("comment_moderation:block", args=[quote(instance.pk)]),
+                    icon_name="cross",
+                    priority=15,
+                )
+            )
         buttons.append(
             Button(
                 _("Verlauf"),
@@ -568,6 +577,7 @@ class CommentViewSet(ModelViewSet):
         return CommentsMenuItem
 
     def get_urlpatterns(self):
+        from comments.admin.blocks import BlockFromCommentView
         from comments.admin.data_protection import DataProtectionView
 
         # No "new", "usage" or "copy": comments come from readers, replies through the reply view.
@@ -576,4 +586,5 @@ class CommentViewSet(ModelViewSet):
             path("moderieren/<int:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
             path("antworten/<int:pk>/", ReplyView.as_view(), name="reply"),
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
+            path("sperren/<int:pk>/", BlockFromCommentView.as_view(), name="block"),
         ]
