@@ -99,6 +99,7 @@ LOG_ACTIONS = {
     "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),
     "comments.anonymise": _("Kommentar anonymisiert"),
     "comments.erase": _("Kommentar auf Wunsch gelöscht"),
+    "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
 }
 
 # Actions that hide a public comment, and with it every reply below it.
