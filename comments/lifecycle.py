@@ -99,6 +99,7 @@ LOG_ACTIONS = {
     "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),
     "comments.anonymise": _("Kommentar anonymisiert"),
     "comments.erase": _("Kommentar auf Wunsch gelöscht"),
+    "comments.report_kept": _("Meldung geprüft: Kommentar bleibt"),
     "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
 }
 

@@ -146,6 +146,41 @@ class CommentSettings(BaseSiteSetting):
         help_text=_("Leer lassen, um zurückgehaltene Kommentare nie automatisch zu löschen."),
     )
 
+    statement_insult = models.TextField(
+        _("Begründung bei Beleidigung"),
+        blank=True,
+        default=_("Ihr Kommentar wurde entfernt, weil er andere beleidigt. Das verstößt gegen unsere Netiquette."),
+    )
+    statement_spam = models.TextField(
+        _("Begründung bei Spam"),
+        blank=True,
+        default=_("Ihr Kommentar wurde als Werbung oder Spam entfernt. Das verstößt gegen unsere Netiquette."),
+    )
+    statement_misinformation = models.TextField(
+        _("Begründung bei Falschinformation"),
+        blank=True,
+        default=_("Ihr Kommentar wurde entfernt, weil er nachweislich falsche Tatsachen behauptet."),
+    )
+    statement_illegal = models.TextField(
+        _("Begründung bei rechtswidrigem Inhalt"),
+        blank=True,
+        default=_(
+            "Ihr Kommentar wurde nach einer Meldung entfernt, weil sein Inhalt nach unserer Prüfung rechtswidrig ist."
+        ),
+    )
+    statement_other = models.TextField(
+        _("Begründung in anderen Fällen"),
+        blank=True,
+        default=_("Ihr Kommentar wurde nach einer Meldung entfernt, weil er gegen unsere Netiquette verstößt."),
+    )
+    netiquette_url = models.CharField(
+        _("Adresse der Netiquette"),
+        max_length=255,
+        blank=True,
+        default="/netiquette/",
+        help_text=_("Wird im Kommentarformular und in jeder Begründung verlinkt."),
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("hold_all"), FieldPanel("trust_approved_authors"), FieldPanel("close_after_days")],
@@ -160,7 +195,21 @@ class CommentSettings(BaseSiteSetting):
             [FieldPanel("delete_removed_after_days"), FieldPanel("delete_held_after_days")],
             heading=_("Aufbewahrung"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("netiquette_url"),
+                FieldPanel("statement_insult"),
+                FieldPanel("statement_spam"),
+                FieldPanel("statement_misinformation"),
+                FieldPanel("statement_illegal"),
+                FieldPanel("statement_other"),
+            ],
+            heading=_("Meldungen und Begründungen (DSA Art. 17)"),
+        ),
     ]
+
+    def statement_for(self, reason):
+        return getattr(self, f"statement_{reason}", "") or self.statement_other
 
     def clean(self):
         from .rules import invalid_patterns

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import moderation
-from comments.models import HELD_STATUSES, PostComment, Report, Status
+from comments.models import HELD_STATUSES, PostComment, Report, ReportReason, Status
 
 STATUS_REPORTED = "reported"
 
@@ -35,7 +35,7 @@ def status_counts(comments):
     return counts
 
 
-def reason_badges(comment, reports=0):
+def reason_badges(comment, reports=0, report_reasons=()):
     """The hold reasons as short German labels, and the words to highlight."""
     labels, words = [], []
     for reason in comment.hold_reasons or []:
@@ -63,7 +63,10 @@ def reason_badges(comment, reports=0):
                 % {"count": count}
             )
     if reports:
-        labels.append(ngettext("%(count)s-mal gemeldet", "%(count)s-mal gemeldet", reports) % {"count": reports})
+        label = ngettext("%(count)s-mal gemeldet", "%(count)s-mal gemeldet", reports) % {"count": reports}
+        if report_reasons:
+            label += ": " + ", ".join(report_reasons)
+        labels.append(label)
     return labels, words
 
 
@@ -94,13 +97,18 @@ class RowInfo:
             parent.pk: parent
             for parent in PostComment.norel_objects.filter(pk__in=parent_ids).only("pk", "user_name", "comment")
         }
-        self.reports = dict(
+        self.reports, self.report_reasons = {}, {}
+        for comment_id, reason in (
             open_reports()
             .filter(comment_id__in=[comment.pk for comment in comments])
-            .order_by()
-            .values_list("comment_id")
-            .annotate(count=Count("pk"))
-        )
+            .order_by("created_at", "pk")
+            .values_list("comment_id", "reason")
+        ):
+            self.reports[comment_id] = self.reports.get(comment_id, 0) + 1
+            labels = self.report_reasons.setdefault(comment_id, [])
+            label = str(ReportReason(reason).label) if reason in ReportReason.values else reason
+            if label not in labels:
+                labels.append(label)
         self.with_history = with_history
         self.history = {}
         if with_history:
@@ -127,6 +135,8 @@ class RowInfo:
             return None
         counts = dict(self.history[email])
         counts[comment.status] = counts.get(comment.status, 0) - 1
+        if sum(counts.values()) <= 0:
+            return None  # no other comment with this address
         result = {
             "approved": counts.get(Status.APPROVED, 0),
             "trash": counts.get(Status.TRASH, 0),

@@ -32,7 +32,7 @@ from blog.models import BlogPostPage
 from comments import lifecycle
 from comments.admin.desk import STATUS_REPORTED, RowInfo, highlighted, open_reports, reason_badges, status_counts
 from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_moderator
-from comments.models import HELD_STATUSES, PostComment, Status
+from comments.models import HELD_STATUSES, PostComment, ReportDecision, Status
 from core.text import is_number
 
 # The queue's status filter: "Ausstehend" holds every comment waiting for a decision (new ones and
@@ -191,7 +191,9 @@ class CommentTextColumn(TitleColumn):
         context["teaser"] = Truncator(instance.comment).chars(self.FOLD_AFTER)
         context["edit_url"] = reverse("comment_moderation:edit", args=[quote(instance.pk)])
         rows = self.listing_view.row_info
-        context["badges"], words = reason_badges(instance, rows.reports.get(instance.pk, 0))
+        context["badges"], words = reason_badges(
+            instance, rows.reports.get(instance.pk, 0), rows.report_reasons.get(instance.pk, ())
+        )
         context["text_html"] = highlighted(instance.comment, words)
         context["teaser_html"] = highlighted(context["teaser"], words)
         context["parent"] = rows.parent(instance)
@@ -308,6 +310,15 @@ class CommentIndexView(generic.IndexView):
                 attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
             label = lifecycle.TRANSITIONS[action].label
             buttons.append(Button(label, url=url, icon_name=ACTION_ICONS[action], attrs=attrs, priority=priority))
+        row_info = getattr(self, "row_info", None)
+        if row_info is not None and row_info.reports.get(instance.pk):
+            for decision, label, icon in (
+                (ReportDecision.REMOVED, _("Meldung: entfernen"), "bin"),
+                (ReportDecision.KEPT, _("Meldung: Kommentar bleibt"), "check"),
+            ):
+                url = reverse("comment_moderation:report_decision", args=[quote(instance.pk), decision])
+                attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+                buttons.append(Button(label, url=url, icon_name=icon, attrs=attrs, priority=8))
         buttons.append(
             Button(
                 _("Text bearbeiten"),
@@ -488,6 +499,35 @@ class ModerateView(View):
         return redirect(self.next_url)
 
 
+class ReportDecisionView(View):
+    """POST: the moderator's decision on the open reports of a comment (remove or keep)."""
+
+    def post(self, request, pk, decision):
+        from comments import reports
+
+        if decision not in ReportDecision.values:
+            return redirect("comment_moderation:index")
+        comment = get_object_or_404(scoped_comments(request.user), pk=pk)
+        next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index") + "?status=reported"
+        decided = reports.decide(comment, decision, request.user)
+        if not decided:
+            messages.warning(request, _("Zu diesem Kommentar gibt es keine offene Meldung mehr."))
+        elif decision == ReportDecision.REMOVED:
+            messages.success(
+                request,
+                _("Kommentar entfernt; die Entscheidung ist bei %(count)s Meldung(en) vermerkt.") % {"count": decided},
+            )
+        else:
+            messages.success(
+                request,
+                _("Kommentar bleibt; die Entscheidung ist bei %(count)s Meldung(en) vermerkt.") % {"count": decided},
+            )
+        return redirect(next_url)
+
+    def get(self, request, pk, decision):
+        return redirect(reverse("comment_moderation:index") + "?status=reported")
+
+
 class CommentEditForm(WagtailAdminModelForm):
     """The text as readers may write it: up to COMMENTS_MAX_LENGTH (django_comments' model says 3000)."""
 
@@ -587,4 +627,5 @@ class CommentViewSet(ModelViewSet):
             path("antworten/<int:pk>/", ReplyView.as_view(), name="reply"),
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
             path("sperren/<int:pk>/", BlockFromCommentView.as_view(), name="block"),
+            path("meldung/<int:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),
         ]
