@@ -325,3 +325,17 @@ class Report(models.Model):
 
     def __str__(self):
         return _("Meldung zu Kommentar #%(number)s") % {"number": self.comment_number}
+
+
+class UsedMailLink(models.Model):
+    """The random part of a moderation-mail link that was used: each link works once (comments/mail_links.py)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Benutzter E-Mail-Link")
+        verbose_name_plural = _("Benutzte E-Mail-Links")
+
+    def __str__(self):
+        return self.nonce[:8]

@@ -8,12 +8,13 @@ django_comments' moderation views (moderation happens in the Wagtail admin).
 
 from django.urls import path
 
-from . import report_views, views
+from . import mail_views, report_views, views
 
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
     path("senden/", views.post_comment, name="comments-post-comment"),
     path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
     path("melden/<int:pk>/", report_views.report_comment, name="comments-report"),
+    path("moderieren/<str:token>/", mail_views.mail_action, name="comments-mail-action"),
     path("melden/<int:pk>/danke/", report_views.report_done, name="comments-report-done"),
 ]
