@@ -173,6 +173,24 @@ class CommentSettings(BaseSiteSetting):
         blank=True,
         default=_("Ihr Kommentar wurde nach einer Meldung entfernt, weil er gegen unsere Netiquette verstößt."),
     )
+    netiquette_text = models.TextField(
+        _("Netiquette"),
+        blank=True,
+        default=_(
+            "Wir freuen uns über Ihre Meinung. Bitte bleiben Sie beim Thema und respektvoll: keine Beleidigungen, "
+            "keine Werbung, keine rechtswidrigen Inhalte, keine erfundenen Tatsachen. Kommentare erscheinen erst "
+            "nach Freigabe durch die Redaktion. Kommentare, die gegen diese Regeln verstoßen, entfernen wir; "
+            "wer eine E-Mail-Adresse angegeben hat, erfährt dann, warum."
+        ),
+        help_text=_("Erscheint unter /netiquette/ (ein Absatz pro Leerzeile)."),
+    )
+    privacy_url = models.CharField(
+        _("Adresse der Datenschutzerklärung"),
+        max_length=255,
+        blank=True,
+        default="/datenschutz/",
+        help_text=_("Wird am Kommentarformular verlinkt (Art. 13 DSGVO). Leer lassen, wenn es keine gibt."),
+    )
     netiquette_url = models.CharField(
         _("Adresse der Netiquette"),
         max_length=255,
@@ -197,7 +215,9 @@ class CommentSettings(BaseSiteSetting):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("netiquette_text"),
                 FieldPanel("netiquette_url"),
+                FieldPanel("privacy_url"),
                 FieldPanel("statement_insult"),
                 FieldPanel("statement_spam"),
                 FieldPanel("statement_misinformation"),

@@ -55,3 +55,10 @@ def report_done(request, pk):
     comment, post = public_comment_or_404(pk)
     response = render(request, "comments/report_done.html", {"comment": comment, "page": post})
     return never_store(response)
+
+
+def netiquette(request):
+    """/netiquette/: the rules for comments (Einstellungen → Kommentare), linked from the form and every
+    statement of reasons."""
+    rules = comment_settings_for(request)
+    return render(request, "comments/netiquette.html", {"text": rules.netiquette_text})

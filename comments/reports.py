@@ -68,7 +68,7 @@ def decide(comment, decision, user):
     """Record the moderator's decision on every open report of this comment; "removed" puts the comment
     in the trash (through the lifecycle) and sends the statement of reasons. Returns the reports decided."""
     with transaction.atomic():
-        reports = list(open_reports_of(comment).select_for_update())
+        reports = list(open_reports_of(comment).select_for_update().order_by("created_at", "pk"))
         if not reports:
             return 0
         if decision == ReportDecision.REMOVED:
@@ -87,11 +87,13 @@ def decide(comment, decision, user):
 
 
 def main_reason(reports):
-    """The reason the statement names: rechtswidrig first (the DSA notice), else the most frequent one."""
+    """The reason the statement names: rechtswidrig first (the DSA notice), else the most frequent one
+    (`reports` in the order they came in)."""
     reasons = [report.reason for report in reports]
     if ReportReason.ILLEGAL in reasons:
         return ReportReason.ILLEGAL
-    return max(set(reasons), key=reasons.count)
+    # The most frequent; between equally frequent ones, the one reported first.
+    return max(reasons, key=reasons.count)
 
 
 def statement_text(comment, reason, request=None):

@@ -130,3 +130,14 @@ def test_no_statement_without_an_address(moderator_client, post, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         decide(moderator_client, comment, ReportDecision.REMOVED)
     assert mail.outbox == []
+
+
+def test_the_form_links_the_netiquette_and_the_privacy_page_and_netiquette_is_a_page(post, comment_rules):
+    comment_rules.netiquette_text = "Erster Absatz.\n\nZweiter Absatz."
+    comment_rules.save()
+    page = Client().get(post.url).content.decode()
+    assert 'href="/netiquette/"' in page
+    assert 'href="/datenschutz/"' in page
+    netiquette = Client().get("/netiquette/")
+    assert netiquette.status_code == 200
+    assert "<p>Erster Absatz.</p>" in netiquette.content.decode()
