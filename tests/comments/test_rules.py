@@ -146,3 +146,33 @@ def test_a_listed_word_matches_alone_but_never_inside_another_word(word, before,
     assert rules.matching_words(word, f"{before} {word}, {after}") != []
     # Glued between letters, the word is part of a longer word wherever it occurs.
     assert rules.matching_words(word, f"{before}{word}{after}") == []
+
+
+def test_the_settings_page_refuses_a_bad_regular_expression_in_german_and_keeps_the_input(admin_client, comment_rules):
+    from django.urls import reverse
+
+    from wagtail.models import Site
+
+    url = reverse(
+        "wagtailsettings:edit", args=["comments", "commentsettings", Site.objects.get(is_default_site=True).pk]
+    )
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Meldungen und Begründungen" in page.content.decode()
+    data = {
+        "hold_all": "on",
+        "max_links": "2",
+        "hold_words": "Gemeinderat\n/(kaputt/",
+        "spam_words": "",
+        "delete_removed_after_days": "30",
+        "delete_held_after_days": "90",
+        "netiquette_url": "/netiquette/",
+        "privacy_url": "/datenschutz/",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Dieser reguläre Ausdruck ist ungültig: /(kaputt/" in content
+    assert "Gemeinderat" in content
+    comment_rules.refresh_from_db()
+    assert comment_rules.hold_words == ""
