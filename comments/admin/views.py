@@ -9,10 +9,13 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -190,6 +193,22 @@ class CommentTextColumn(TitleColumn):
         context["folded"] = len(instance.comment) > self.FOLD_AFTER
         context["teaser"] = Truncator(instance.comment).chars(self.FOLD_AFTER)
         context["edit_url"] = reverse("comment_moderation:edit", args=[quote(instance.pk)])
+        request = parent_context.get("request")
+        context["csrf_token"] = get_token(request) if request is not None else ""
+        next_url = request.get_full_path() if request is not None else ""
+        context["quick_actions"] = [
+            (
+                action,
+                lifecycle.TRANSITIONS[action].label,
+                f"{moderate_url(instance, action)}?{urlencode({'next': next_url})}",
+            )
+            for action in ("approve", "spam", "trash")
+            if action in lifecycle.actions_for(instance)
+            and not (action in lifecycle.HIDING_ACTIONS and instance.is_public and instance.nested_count)
+        ]
+        context["reply_url"] = (
+            reverse("comment_moderation:reply", args=[quote(instance.pk)]) if can_be_answered(instance) else ""
+        )
         rows = self.listing_view.row_info
         context["badges"], words = reason_badges(
             instance, rows.reports.get(instance.pk, 0), rows.report_reasons.get(instance.pk, ())
@@ -481,22 +500,46 @@ class ModerateView(View):
         )
 
     def post(self, request, pk, action):
+        before = self.comment.status
+        ok = False
         try:
             changed = lifecycle.apply(self.comment, action, request.user)
         except lifecycle.TransitionNotAllowed:
-            messages.warning(
-                request,
-                _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.")
-                % {"status": Status(self.comment.status).label},
-            )
+            message = _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.") % {
+                "status": Status(self.comment.status).label
+            }
         except PostComment.DoesNotExist:
-            messages.warning(request, _("Diesen Kommentar gibt es nicht mehr."))
+            message = _("Diesen Kommentar gibt es nicht mehr.")
         else:
-            if changed:
-                messages.success(request, ACTION_DONE_MESSAGES[action])
-            else:
-                messages.warning(request, _("Der Kommentar hatte diesen Status schon."))
+            ok = changed
+            message = str(ACTION_DONE_MESSAGES[action]) if changed else _("Der Kommentar hatte diesen Status schon.")
+        if "application/json" in request.headers.get("Accept", ""):
+            # The queue's script (static/js/comments_admin.js): the same decision without a page load,
+            # with the way back for "Rückgängig".
+            undo = undo_action(action, before) if ok else None
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "undo_url": moderate_url(self.comment, undo) if undo else "",
+                    "undo_label": str(lifecycle.TRANSITIONS[undo].label) if undo else "",
+                }
+            )
+        (messages.success if ok else messages.warning)(request, message)
         return redirect(self.next_url)
+
+
+def undo_action(action, before):
+    """The transition that takes back `action` on a comment that was in state `before` (None if none)."""
+    if action == "approve":
+        return "withdraw" if before in HELD_STATUSES else ("spam" if before == Status.SPAM else "trash")
+    if action in ("spam", "trash"):
+        return "approve" if before == Status.APPROVED else "restore"
+    if action == "withdraw":
+        return "approve"
+    if action == "restore":
+        return "spam" if before == Status.SPAM else "trash"
+    return None
 
 
 class ReportDecisionView(View):

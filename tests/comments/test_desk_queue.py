@@ -138,3 +138,43 @@ def test_queue_with_the_desk_columns_keeps_a_flat_query_count(moderator_client, 
     PostCommentFactory.create_batch(15, parent=parent)
     with django_assert_max_num_queries(len(few.captured_queries)):
         moderator_client.get(QUEUE)
+
+
+def test_each_row_has_plain_post_forms_for_the_three_decisions(moderator_client, post):
+    import html as html_module
+
+    comment = PostCommentFactory(post=post)
+    content = moderator_client.get(QUEUE).content.decode()
+    forms = re.findall(
+        r'<form method="post" action="([^"]+)" data-action="(\w+)">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        content,
+    )
+    assert [action for _url, action, _token in forms] == ["approve", "spam", "trash"]
+    assert all(len(token) > 20 for _url, _action, token in forms)
+    response = moderator_client.post(html_module.unescape(forms[0][0]))
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+
+
+def test_the_script_gets_json_with_the_way_back(moderator_client, post):
+    comment = PostCommentFactory(post=post)
+    url = reverse("comment_moderation:moderate", args=[comment.pk, "spam"])
+    answer = moderator_client.post(url, HTTP_ACCEPT="application/json").json()
+    assert answer["ok"] is True
+    assert answer["message"] == "Kommentar als Spam markiert."
+    assert answer["undo_url"] == reverse("comment_moderation:moderate", args=[comment.pk, "restore"])
+    back = moderator_client.post(answer["undo_url"], HTTP_ACCEPT="application/json").json()
+    assert back["ok"] is True
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    again = moderator_client.post(
+        reverse("comment_moderation:moderate", args=[comment.pk, "withdraw"]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert again == {
+        "ok": False,
+        "message": "Das geht bei einem Kommentar mit dem Status „Ausstehend“ nicht.",
+        "undo_url": "",
+        "undo_label": "",
+    }
