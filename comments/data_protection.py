@@ -93,3 +93,48 @@ def purge_ip_addresses(days):
     """Clear the stored IP address of every comment older than `days` days. Returns how many were cleared."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
     return PostComment.objects.filter(submit_date__lt=cutoff, ip_address__isnull=False).update(ip_address=None)
+
+
+def last_changed(comment_ids):
+    """{comment id: time of its latest audit entry} (submitted, moved, edited…)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+
+    from wagtail.models import ModelLogEntry
+
+    entries = (
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(PostComment), object_id__in=[str(pk) for pk in comment_ids]
+        )
+        .order_by()
+        .values_list("object_id")
+        .annotate(latest=Max("timestamp"))
+    )
+    return {int(object_id): latest for object_id, latest in entries}
+
+
+def expired(statuses, days, now=None):
+    """Comments in these states whose last change (audit log; else the submit date) is over `days` days old."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    candidates = list(PostComment.objects.filter(status__in=statuses, submit_date__lt=cutoff).order_by("pk"))
+    changed = last_changed([comment.pk for comment in candidates])
+    return [comment for comment in candidates if changed.get(comment.pk, comment.submit_date) < cutoff]
+
+
+def delete_expired(removed_days, held_days=None, now=None):
+    """Retention: spam and trash after `removed_days` days, never-decided held comments after `held_days`
+    (None: never). Deleted through the lifecycle (audited as "comments.expire", replies with them).
+    Returns {"removed": n, "held": m, "replies_deleted": r}."""
+    from comments.models import HELD_STATUSES, REMOVED_STATUSES
+
+    result = {"removed": 0, "held": 0, "replies_deleted": 0}
+    batches = [("removed", REMOVED_STATUSES, removed_days)]
+    if held_days is not None:
+        batches.append(("held", HELD_STATUSES, held_days))
+    for key, statuses, days in batches:
+        for comment in expired(statuses, days, now):
+            if not PostComment.norel_objects.filter(pk=comment.pk).exists():
+                continue  # deleted already, below another expired comment
+            result["replies_deleted"] += lifecycle.delete(comment, None, action="comments.expire")
+            result[key] += 1
+    return result

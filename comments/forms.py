@@ -24,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import PostComment
+from .models import PostComment, ReportReason
 from .utils import name_words, normalize_text, without_invisible_characters
 
 NAME_MAX_LENGTH = 50  # django_comments' user_name column
@@ -307,3 +307,43 @@ class PostCommentForm(XtdCommentForm):
         typed["remember"] = bool(self.data.get("remember"))
         typed["notify_replies"] = bool(self.data.get("notify_replies"))
         return type(self)(self.target_object, initial=typed)
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a comment; for "rechtswidriger Inhalt" the notice fields of DSA Art. 16."""
+
+    reason = forms.ChoiceField(
+        label=_("Warum melden Sie diesen Kommentar?"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    explanation = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Bei rechtswidrigem Inhalt Pflicht: warum ist der Inhalt aus Ihrer Sicht rechtswidrig?"),
+    )
+    location = forms.CharField(
+        label=_("Wo genau steht es?"),
+        required=False,
+        max_length=500,
+        help_text=_("Zum Beispiel der Satz, um den es geht."),
+    )
+    reporter_name = forms.CharField(label=_("Ihr Name (freiwillig)"), required=False, max_length=100)
+    reporter_email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse (freiwillig)"),
+        required=False,
+        help_text=_("Nur für die Eingangsbestätigung und unsere Entscheidung; nie veröffentlicht."),
+    )
+    good_faith = forms.BooleanField(
+        label=_("Ich bin in gutem Glauben davon überzeugt, dass meine Angaben richtig und vollständig sind."),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == ReportReason.ILLEGAL:
+            if not (data.get("explanation") or "").strip():
+                self.add_error("explanation", _("Bitte begründen Sie, warum der Inhalt rechtswidrig ist."))
+            if not data.get("good_faith"):
+                self.add_error("good_faith", _("Bitte bestätigen Sie, dass Sie in gutem Glauben melden."))
+        return data

@@ -13,6 +13,8 @@ The rules it keeps:
 - **Only an approval approves.** A comment becomes approved by a moderator's "Freigeben", by the posting
   rules that said so (comments/moderation.py), as a reply of the editorial staff, or because WordPress
   had approved it (import). Restoring from spam or trash puts a comment back in the queue.
+- **Spam marks count.** A moderator's "Spam" counts a mark against the comment's address (comments/rules.py,
+  stored as an HMAC only); taking the comment out of spam takes the mark back.
 - **One audit entry per change.** Every comment whose status changes, or that is created, edited,
   anonymised or deleted, gets exactly one entry in Wagtail's audit log, labelled by number only
   (no name, address or text: those may have to be erased later). A reply whose visibility only follows
@@ -97,6 +99,8 @@ LOG_ACTIONS = {
     "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),
     "comments.anonymise": _("Kommentar anonymisiert"),
     "comments.erase": _("Kommentar auf Wunsch gelöscht"),
+    "comments.report_kept": _("Meldung geprüft: Kommentar bleibt"),
+    "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
 }
 
 # Actions that hide a public comment, and with it every reply below it.
@@ -225,6 +229,7 @@ def apply(comment, action, user=None, **data):
         if current not in transition.sources:
             raise TransitionNotAllowed(action, current)
         PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target)
+        _count_spam_mark(comment, current, transition.target)
         changed = refresh_visibility([comment.thread_id])
         audit(comment, transition.log_action, user, status_before=current, status_after=transition.target, **data)
         _reload_flags(comment)
@@ -234,6 +239,17 @@ def apply(comment, action, user=None, **data):
             notifications.comment_approved(comment)
             subscriptions.reply_approved(comment)
     return True
+
+
+def _count_spam_mark(comment, before, after):
+    """Marking spam counts one mark against the address; taking it out of spam takes the mark back."""
+    from . import rules
+
+    email = PostComment.norel_objects.filter(pk=comment.pk).values_list("user_email", flat=True).first()
+    if after == Status.SPAM:
+        rules.add_spam_mark(email)
+    elif before == Status.SPAM:
+        rules.take_back_spam_mark(email)
 
 
 def submit(
@@ -262,6 +278,7 @@ def submit(
             ip_address=ip_address,
             author_token=author_token or "",
             status=status,
+            hold_reasons=list(reasons),
             is_public=False,
             is_removed=status in REMOVED_STATUSES,
         )

@@ -5,7 +5,9 @@ import secrets
 from django_comments.managers import CommentManager
 from django_comments_xtd.models import XtdComment
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,9 @@ class PostComment(XtdComment):
     # An HMAC of the random token in the sender's `comment_author` cookie: proves "the same browser"
     # for the trusted-commenter rule without relying on name or e-mail. Never shown anywhere.
     author_token = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    # Why the posting rules held or marked it (comments/moderation.py `decide()`), shown as badges in the
+    # queue: [{"code": "links", "count": 3}, {"code": "hold_word", "words": ["…"]}, …].
+    hold_reasons = models.JSONField(default=list, blank=True, editable=False)
 
     objects = PostCommentManager()
 
@@ -139,12 +144,15 @@ class CommentSettings(BaseSiteSetting):
     hold_words = models.TextField(
         _("Wörter, die einen Kommentar zurückhalten"),
         blank=True,
-        help_text=_("Ein Wort oder eine Wortfolge pro Zeile."),
+        help_text=_(
+            "Ein Wort oder eine Wortfolge pro Zeile, als ganzes Wort gesucht (auch in Name, E-Mail-Adresse, "
+            "Website und gekürzter IP-Adresse). Zwischen Schrägstrichen ein regulärer Ausdruck: /casino\\w*/"
+        ),
     )
     spam_words = models.TextField(
         _("Wörter, die einen Kommentar als Spam markieren"),
         blank=True,
-        help_text=_("Ein Wort oder eine Wortfolge pro Zeile."),
+        help_text=_("Wie oben: ganze Wörter oder /reguläre Ausdrücke/, eines pro Zeile."),
     )
     close_after_days = models.PositiveIntegerField(
         _("Kommentare schließen nach so vielen Tagen"),
@@ -166,6 +174,71 @@ class CommentSettings(BaseSiteSetting):
             "Antworten bestellt und bestätigt haben."
         ),
     )
+    delete_removed_after_days = models.PositiveIntegerField(
+        _("Spam und Papierkorb löschen nach so vielen Tagen"),
+        default=30,
+        help_text=_("Der Befehl delete_old_comments löscht Spam und Kommentare im Papierkorb nach dieser Frist."),
+    )
+    delete_held_after_days = models.PositiveIntegerField(
+        _("Nie entschiedene Kommentare löschen nach so vielen Tagen"),
+        null=True,
+        blank=True,
+        default=90,
+        help_text=_("Leer lassen, um zurückgehaltene Kommentare nie automatisch zu löschen."),
+    )
+
+    statement_insult = models.TextField(
+        _("Begründung bei Beleidigung"),
+        blank=True,
+        default=_("Ihr Kommentar wurde entfernt, weil er andere beleidigt. Das verstößt gegen unsere Netiquette."),
+    )
+    statement_spam = models.TextField(
+        _("Begründung bei Spam"),
+        blank=True,
+        default=_("Ihr Kommentar wurde als Werbung oder Spam entfernt. Das verstößt gegen unsere Netiquette."),
+    )
+    statement_misinformation = models.TextField(
+        _("Begründung bei Falschinformation"),
+        blank=True,
+        default=_("Ihr Kommentar wurde entfernt, weil er nachweislich falsche Tatsachen behauptet."),
+    )
+    statement_illegal = models.TextField(
+        _("Begründung bei rechtswidrigem Inhalt"),
+        blank=True,
+        default=_(
+            "Ihr Kommentar wurde nach einer Meldung entfernt, weil sein Inhalt nach unserer Prüfung rechtswidrig ist."
+        ),
+    )
+    statement_other = models.TextField(
+        _("Begründung in anderen Fällen"),
+        blank=True,
+        default=_("Ihr Kommentar wurde nach einer Meldung entfernt, weil er gegen unsere Netiquette verstößt."),
+    )
+    netiquette_text = models.TextField(
+        _("Netiquette"),
+        blank=True,
+        default=_(
+            "Wir freuen uns über Ihre Meinung. Bitte bleiben Sie beim Thema und respektvoll: keine Beleidigungen, "
+            "keine Werbung, keine rechtswidrigen Inhalte, keine erfundenen Tatsachen. Kommentare erscheinen erst "
+            "nach Freigabe durch die Redaktion. Kommentare, die gegen diese Regeln verstoßen, entfernen wir; "
+            "wer eine E-Mail-Adresse angegeben hat, erfährt dann, warum."
+        ),
+        help_text=_("Erscheint unter /netiquette/ (ein Absatz pro Leerzeile)."),
+    )
+    privacy_url = models.CharField(
+        _("Adresse der Datenschutzerklärung"),
+        max_length=255,
+        blank=True,
+        default="/datenschutz/",
+        help_text=_("Wird am Kommentarformular verlinkt (Art. 13 DSGVO). Leer lassen, wenn es keine gibt."),
+    )
+    netiquette_url = models.CharField(
+        _("Adresse der Netiquette"),
+        max_length=255,
+        blank=True,
+        default="/netiquette/",
+        help_text=_("Wird im Kommentarformular und in jeder Begründung verlinkt."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -178,7 +251,153 @@ class CommentSettings(BaseSiteSetting):
         ),
         FieldPanel("notify_authors_on_approval"),
         FieldPanel("notify_commenters_on_approval"),
+        MultiFieldPanel(
+            [FieldPanel("delete_removed_after_days"), FieldPanel("delete_held_after_days")],
+            heading=_("Aufbewahrung"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("netiquette_text"),
+                FieldPanel("netiquette_url"),
+                FieldPanel("privacy_url"),
+                FieldPanel("statement_insult"),
+                FieldPanel("statement_spam"),
+                FieldPanel("statement_misinformation"),
+                FieldPanel("statement_illegal"),
+                FieldPanel("statement_other"),
+            ],
+            heading=_("Meldungen und Begründungen (DSA Art. 17)"),
+        ),
     ]
+
+    def statement_for(self, reason):
+        return getattr(self, f"statement_{reason}", "") or self.statement_other
+
+    def clean(self):
+        from .rules import invalid_patterns
+
+        errors = {}
+        for field in ("hold_words", "spam_words"):
+            bad = invalid_patterns(getattr(self, field))
+            if bad:
+                errors[field] = _("Dieser reguläre Ausdruck ist ungültig: %(pattern)s") % {"pattern": bad[0]}
+        if errors:
+            raise ValidationError(errors)
 
     class Meta:
         verbose_name = _("Kommentar-Einstellungen")
+
+
+class SpamMark(models.Model):
+    """How often a moderator marked a comment from one address as spam. Keyed by an HMAC of the normalised
+    address (comments/rules.py), never the address itself: the mark outlives the deleted spam comment
+    without keeping anybody's address."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    marks = models.PositiveIntegerField(default=0)
+    last_marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Spam-Markierung")
+        verbose_name_plural = _("Spam-Markierungen")
+
+    def __str__(self):
+        return _("%(count)s Spam-Markierung(en)") % {"count": self.marks}
+
+
+class BlockKind(models.TextChoices):
+    EMAIL = "email", _("E-Mail-Adresse")
+    DOMAIN = "domain", _("Domain der E-Mail-Adresse")
+    IP = "ip", _("Gekürzte IP-Adresse")
+
+
+class Block(models.Model):
+    """A sender moderators blocked ("Sperren"): their comments go straight to Spam, the sender sees the same
+    answer as anyone. Only moderators see or change blocks (Einstellungen → Sperren)."""
+
+    kind = models.CharField(_("Art"), max_length=8, choices=BlockKind.choices)
+    value = models.CharField(
+        _("Wert"),
+        max_length=254,
+        help_text=_(
+            "Die E-Mail-Adresse, die Domain (z. B. example.org) oder die gekürzte IP-Adresse (z. B. 192.0.2.0)."
+        ),
+    )
+    until = models.DateTimeField(_("Gesperrt bis"), null=True, blank=True, help_text=_("Leer lassen: für immer."))
+    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("Sperre")
+        verbose_name_plural = _("Sperren")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from .rules import normalise_block_value
+
+        try:
+            self.value = normalise_block_value(self.kind, self.value)
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from error
+
+
+class ReportReason(models.TextChoices):
+    INSULT = "insult", _("Beleidigung")
+    SPAM = "spam", _("Spam")
+    MISINFORMATION = "misinformation", _("Falschinformation")
+    ILLEGAL = "illegal", _("Rechtswidriger Inhalt")
+    OTHER = "other", _("Sonstiges")
+
+
+class ReportDecision(models.TextChoices):
+    REMOVED = "removed", _("Kommentar entfernt")
+    KEPT = "kept", _("Kommentar bleibt")
+
+
+class Report(models.Model):
+    """A reader's report ("Melden") of a public comment; for illegal content a notice under DSA Art. 16.
+    Stored with the truncated IP address only. The moderator's decision is recorded on it."""
+
+    comment = models.ForeignKey(PostComment, null=True, on_delete=models.SET_NULL, related_name="reports")
+    comment_number = models.PositiveIntegerField(_("Kommentar Nr."), editable=False)
+    reason = models.CharField(_("Grund"), max_length=16, choices=ReportReason.choices)
+    explanation = models.TextField(_("Begründung"), blank=True)
+    location = models.CharField(_("Wo genau"), max_length=500, blank=True)
+    reporter_name = models.CharField(_("Name"), max_length=100, blank=True)
+    reporter_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    good_faith = models.BooleanField(_("In gutem Glauben"), default=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("Eingegangen"), auto_now_add=True, db_index=True)
+    decision = models.CharField(_("Entscheidung"), max_length=16, choices=ReportDecision.choices, blank=True)
+    decided_at = models.DateTimeField(_("Entschieden"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Meldung zu Kommentar #%(number)s") % {"number": self.comment_number}
+
+
+class UsedMailLink(models.Model):
+    """The random part of a moderation-mail link that was used: each link works once (comments/mail_links.py)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Benutzter E-Mail-Link")
+        verbose_name_plural = _("Benutzte E-Mail-Links")
+
+    def __str__(self):
+        return self.nonce[:8]

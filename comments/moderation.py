@@ -5,7 +5,9 @@
 - `decide()` says in which state a new comment starts, and why: spam words mark it as spam; with
   "Jeden Kommentar zurückhalten" on, everything else is held; otherwise comments with too many links or a
   hold word are held, and with "Bekannte Kommentierende sofort veröffentlichen" only a *proven* returning
-  commenter is published at once.
+  commenter is published at once. Before all that, the rules that learn (comments/rules.py): a blocked
+  sender's comment and one from an address with spam marks go to Spam; word lists match whole words or
+  regular expressions, on the shortened IP address too.
 
 Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
 a credential. A returning commenter is recognised by the random token in their browser's
@@ -18,7 +20,7 @@ import datetime
 from django.utils import timezone
 
 from .models import CommentSettings, PostComment, Status
-from .utils import contains_any, count_links, word_list
+from .utils import count_links
 
 # Why a comment was held or marked (kept with its "submitted" audit entry and shown to moderators).
 HOLD_ALL = "hold_all"
@@ -27,6 +29,9 @@ HOLD_WORD = "hold_word"
 SPAM_WORD = "spam_word"
 NOT_TRUSTED = "not_trusted"
 TRUSTED = "trusted"
+BLOCKED = "blocked"
+SPAM_MARKS = "spam_marks"
+FIRST_COMMENT = "first_comment"
 
 
 def comment_settings_for(request=None, page=None):
@@ -75,22 +80,43 @@ def is_trusted_browser(author_token, name):
     return own.filter(status=Status.APPROVED, user_name__iexact=name.strip()).exists()
 
 
-def decide(rules, *, name, email, url, text, author_token=""):
-    """(status, reasons) for a new comment under these rules."""
-    texts = (text, name, email, url)
-    if contains_any(word_list(rules.spam_words), *texts):
-        return Status.SPAM, [SPAM_WORD]
+def reason(code, **details):
+    return {"code": code, **details}
+
+
+def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
+    """(status, reasons) for a new comment under these rules; each reason is a dict with a `code` and its
+    details (how many links, which words), kept on the comment for the queue's badges."""
+    from . import rules as learned
+
+    texts = (text, name, email, url, learned.ip_text(ip_address))
+    if learned.block_for(email, ip_address) is not None:
+        return Status.SPAM, [reason(BLOCKED)]
+    marks = learned.spam_marks(email)
+    if marks:
+        return Status.SPAM, [reason(SPAM_MARKS, count=marks)]
+    spam_words = learned.matching_words(rules.spam_words, *texts)
+    if spam_words:
+        return Status.SPAM, [reason(SPAM_WORD, words=spam_words)]
     reasons = []
     if rules.hold_all:
-        reasons.append(HOLD_ALL)
-    if rules.max_links and count_links(text) >= rules.max_links:
-        reasons.append(TOO_MANY_LINKS)
-    if contains_any(word_list(rules.hold_words), *texts):
-        reasons.append(HOLD_WORD)
-    if reasons:
-        return Status.PENDING, reasons
-    if rules.trust_approved_authors:
+        reasons.append(reason(HOLD_ALL))
+    links = count_links(text)
+    if rules.max_links and links >= rules.max_links:
+        reasons.append(reason(TOO_MANY_LINKS, count=links))
+    hold_words = learned.matching_words(rules.hold_words, *texts)
+    if hold_words:
+        reasons.append(reason(HOLD_WORD, words=hold_words))
+    if not reasons and rules.trust_approved_authors:
         if is_trusted_browser(author_token, name):
-            return Status.APPROVED, [TRUSTED]
-        return Status.PENDING, [NOT_TRUSTED]
-    return Status.APPROVED, []
+            return Status.APPROVED, [reason(TRUSTED)]
+        reasons.append(reason(NOT_TRUSTED))
+    if not reasons:
+        return Status.APPROVED, []
+    if email and not PostComment.objects.written_with(email).exists():
+        reasons.append(reason(FIRST_COMMENT))
+    return Status.PENDING, reasons
+
+
+def reason_codes(reasons):
+    return [item["code"] for item in reasons]

@@ -86,6 +86,10 @@ def one_message_each(subject_text, body, recipients):
 
 def moderator_messages(comment, recipients):
     """One message per moderator. Only moderators see the commenter's e-mail address."""
+    from comments import mail_links
+    from comments.admin.permissions import moderators
+    from comments.lifecycle import TRANSITIONS
+
     page = post_of(comment)
     context = {
         "comment": comment,
@@ -94,9 +98,20 @@ def moderator_messages(comment, recipients):
         "queue_url": queue_url(page),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    body = render_to_string("comments_admin/email/held_comment.txt", context)
     title = page.title if page else ""
-    return one_message_each(_("Bitte moderiere: „%(title)s“") % {"title": title}, body, recipients)
+    users = {}
+    for user in moderators().filter(email__in=recipients).order_by("pk"):
+        users.setdefault(user.email, user)
+    messages = []
+    for recipient in recipients:
+        # One-click links (comments/mail_links.py): signed for this moderator, single-use, expiring.
+        user = users.get(recipient)
+        links = [(TRANSITIONS[action].label, mail_links.link(comment, action, user)) for action in mail_links.ACTIONS]
+        body = render_to_string(
+            "comments_admin/email/held_comment.txt", {**context, "action_links": links if user else []}
+        )
+        messages.extend(one_message_each(_("Bitte moderiere: „%(title)s“") % {"title": title}, body, [recipient]))
+    return messages
 
 
 def author_messages(comment, recipients):

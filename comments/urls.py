@@ -8,7 +8,7 @@ django_comments' moderation views (moderation happens in the Wagtail admin).
 
 from django.urls import path
 
-from . import feeds, subscription_views, views
+from . import feeds, mail_views, report_views, subscription_views, views
 
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
@@ -31,4 +31,7 @@ urlpatterns = [
     path("beitrag/<int:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
     path("beitrag/<int:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
     path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
+    path("melden/<int:pk>/", report_views.report_comment, name="comments-report"),
+    path("moderieren/<str:token>/", mail_views.mail_action, name="comments-mail-action"),
+    path("melden/<int:pk>/danke/", report_views.report_done, name="comments-report-done"),
 ]

@@ -210,13 +210,3 @@ def normalize_text(text):
 def count_links(text):
     """How many links the comment shows: what `urlize` turns into links when it is displayed."""
     return urlize(text or "", nofollow=True, autoescape=True).count("<a ")
-
-
-def word_list(lines):
-    """The words or phrases of a moderation setting, one per line, lower-cased."""
-    return [line.strip().lower() for line in (lines or "").splitlines() if line.strip()]
-
-
-def contains_any(words, *texts):
-    haystack = "\n".join(text or "" for text in texts).lower()
-    return any(word in haystack for word in words)

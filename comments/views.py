@@ -279,6 +279,7 @@ def create_comment(request, post, form, rules, token):
     """The posting rules decide the comment's first state; the lifecycle stores it."""
     cleaned_data = form.cleaned_data
     digest = author_token_digest(token)
+    ip_address = ip_address_to_store(request)
     status, reasons = decide(
         rules,
         name=cleaned_data["name"],
@@ -286,6 +287,7 @@ def create_comment(request, post, form, rules, token):
         url=cleaned_data["url"],
         text=cleaned_data["comment"],
         author_token=digest,
+        ip_address=ip_address,
     )
     return lifecycle.submit(
         post=post,
@@ -295,7 +297,7 @@ def create_comment(request, post, form, rules, token):
         url=cleaned_data["url"],
         text=cleaned_data["comment"],
         site_id=get_current_site(request).id,
-        ip_address=ip_address_to_store(request),
+        ip_address=ip_address,
         user=request.user,
         author_token=digest,
         status=status,

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from comments import lifecycle
+from comments.admin.blocks import BlockViewSet
 from comments.admin.bulk_actions import BULK_ACTIONS
 from comments.admin.panels import HeldCommentsPanel, post_comments_button
 from comments.admin.permissions import CommentPermissionPolicy
@@ -17,6 +18,11 @@ register_permission_policy(PostComment, CommentPermissionPolicy())
 @hooks.register("register_admin_viewset")
 def register_comment_viewset():
     return CommentViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_block_viewset():
+    return BlockViewSet()
 
 
 for bulk_action_class in BULK_ACTIONS:

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from blog.pdf import post_pdf_preview
 from blog.views import robots_txt
+from comments import report_views as comment_report_views
 from core.views import healthz
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("kommentare/", include("comments.urls")),
+    path("netiquette/", comment_report_views.netiquette, name="netiquette"),
 ]
 
 if settings.DEBUG:

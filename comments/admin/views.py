@@ -9,10 +9,13 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,8 +33,9 @@ from wagtail.admin.widgets.button import Button
 
 from blog.models import BlogPostPage
 from comments import lifecycle
+from comments.admin.desk import STATUS_REPORTED, RowInfo, highlighted, open_reports, reason_badges, status_counts
 from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_moderator
-from comments.models import HELD_STATUSES, PostComment, Status
+from comments.models import HELD_STATUSES, PostComment, ReportDecision, Status
 from core.text import is_number
 
 # The queue's status filter: "Ausstehend" holds every comment waiting for a decision (new ones and
@@ -40,6 +44,7 @@ STATUS_HELD = "pending"
 STATUS_ALL = "all"
 STATUS_FILTERS = {
     STATUS_HELD: gettext_lazy("Ausstehend"),
+    STATUS_REPORTED: gettext_lazy("Gemeldet"),
     Status.APPROVED: gettext_lazy("Freigegeben"),
     Status.SPAM: gettext_lazy("Spam"),
     Status.TRASH: gettext_lazy("Papierkorb"),
@@ -118,6 +123,13 @@ class CommentFilterSet(WagtailFilterSet):
         queryset=posts_with_comments_for,
         method="filter_post",
     )
+    # "The commenter's other comments": the comments written with the same address as comment #N (the
+    # address itself never goes into a URL). Moderators only.
+    same_as = django_filters.NumberFilter(
+        label=gettext_lazy("Mit derselben Adresse wie Kommentar Nr."),
+        method="filter_same_as",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = PostComment
@@ -135,7 +147,15 @@ class CommentFilterSet(WagtailFilterSet):
             return queryset
         if value == STATUS_HELD:
             return queryset.filter(status__in=HELD_STATUSES)
+        if value == STATUS_REPORTED:
+            return queryset.filter(pk__in=open_reports().values("comment_id"))
         return queryset.filter(status=value)
+
+    def filter_same_as(self, queryset, name, value):
+        if self.request is None or not is_moderator(self.request.user):
+            return queryset
+        email = PostComment.objects.filter(pk=value).values_list("user_email", flat=True).first()
+        return queryset.filter(pk__in=PostComment.objects.written_with(email).values("pk"))
 
     def filter_post(self, queryset, name, value):
         return queryset.filter(object_pk=str(value.pk))
@@ -173,6 +193,41 @@ class CommentTextColumn(TitleColumn):
         context["folded"] = len(instance.comment) > self.FOLD_AFTER
         context["teaser"] = Truncator(instance.comment).chars(self.FOLD_AFTER)
         context["edit_url"] = reverse("comment_moderation:edit", args=[quote(instance.pk)])
+        request = parent_context.get("request")
+        context["csrf_token"] = get_token(request) if request is not None else ""
+        next_url = request.get_full_path() if request is not None else ""
+        context["quick_actions"] = [
+            (
+                action,
+                lifecycle.TRANSITIONS[action].label,
+                f"{moderate_url(instance, action)}?{urlencode({'next': next_url})}",
+            )
+            for action in ("approve", "spam", "trash")
+            if action in lifecycle.actions_for(instance)
+            and not (action in lifecycle.HIDING_ACTIONS and instance.is_public and instance.nested_count)
+        ]
+        context["reply_url"] = (
+            reverse("comment_moderation:reply", args=[quote(instance.pk)]) if can_be_answered(instance) else ""
+        )
+        rows = self.listing_view.row_info
+        context["badges"], words = reason_badges(
+            instance, rows.reports.get(instance.pk, 0), rows.report_reasons.get(instance.pk, ())
+        )
+        context["text_html"] = highlighted(instance.comment, words)
+        context["teaser_html"] = highlighted(context["teaser"], words)
+        context["parent"] = rows.parent(instance)
+        others = rows.other_comments(instance) if rows.with_history else None
+        if others is not None:
+            base = reverse("comment_moderation:index")
+            context["others"] = [
+                (count, label, f"{base}?status={status}&same_as={instance.pk}")
+                for status, count, label in (
+                    (Status.APPROVED, others["approved"], _("freigegeben")),
+                    (Status.TRASH, others["trash"], _("abgelehnt")),
+                    (Status.SPAM, others["spam"], _("Spam")),
+                )
+            ]
+            context["others_all_url"] = f"{base}?status=all&same_as={instance.pk}"
         return context
 
 
@@ -192,6 +247,7 @@ class PostColumn(Column):
 
 class CommentIndexView(generic.IndexView):
     template_name = "comments_admin/index.html"
+    results_template_name = "comments_admin/index_results.html"
     filterset_class = CommentFilterSet
     search_backend_name = None
 
@@ -219,20 +275,38 @@ class CommentIndexView(generic.IndexView):
         self.editable_page_ids = set(
             editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True)
         )
+        self.row_info = RowInfo(context["object_list"], with_history=is_moderator(self.request.user))
+        context["status_tabs"] = self.status_tabs()
         return context
+
+    def status_tabs(self):
+        """(label, count, url, current) per status: the counts are over everything this user may moderate."""
+        counts = status_counts(policy.instances_user_has_permission_for(self.request.user, "change"))
+        current = self.request.GET.get("status") or STATUS_HELD
+        kept = self.request.GET.copy()
+        for name in ("status", "p"):
+            kept.pop(name, None)
+        tabs = []
+        for value, label in [*STATUS_FILTERS.items(), (STATUS_ALL, _("Alle"))]:
+            query = kept.copy()
+            query["status"] = value
+            tabs.append((label, counts[value], f"{self.index_url}?{query.urlencode()}", value == current))
+        return tabs
 
     @cached_property
     def columns(self):
         post_column = PostColumn("post", label=_("Beitrag"))
         post_column.listing_view = self
+        text_column = self._get_title_column_class(CommentTextColumn)(
+            "comment",
+            label=_("Kommentar"),
+            get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
+            get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
+        )
+        text_column.listing_view = self
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="comment"),
-            self._get_title_column_class(CommentTextColumn)(
-                "comment",
-                label=_("Kommentar"),
-                get_url=lambda comment: reverse("comment_moderation:edit", args=[quote(comment.pk)]),
-                get_title_id=lambda comment: f"comment_{quote(comment.pk)}_title",
-            ),
+            text_column,
             Column("user_name", label=_("Name")),
             *([Column("user_email", label=_("E-Mail"))] if is_moderator(self.request.user) else []),
             post_column,
@@ -255,6 +329,15 @@ class CommentIndexView(generic.IndexView):
                 attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
             label = lifecycle.TRANSITIONS[action].label
             buttons.append(Button(label, url=url, icon_name=ACTION_ICONS[action], attrs=attrs, priority=priority))
+        row_info = getattr(self, "row_info", None)
+        if row_info is not None and row_info.reports.get(instance.pk):
+            for decision, label, icon in (
+                (ReportDecision.REMOVED, _("Meldung: entfernen"), "bin"),
+                (ReportDecision.KEPT, _("Meldung: Kommentar bleibt"), "check"),
+            ):
+                url = reverse("comment_moderation:report_decision", args=[quote(instance.pk), decision])
+                attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+                buttons.append(Button(label, url=url, icon_name=icon, attrs=attrs, priority=8))
         buttons.append(
             Button(
                 _("Text bearbeiten"),
@@ -270,6 +353,15 @@ class CommentIndexView(generic.IndexView):
                     url=reverse("comment_moderation:reply", args=[quote(instance.pk)]),
                     icon_name="comment",
                     priority=11,
+                )
+            )
+        if is_moderator(self.request.user):
+            buttons.append(
+                Button(
+                    _("Sperren"),
+                    url=reverse("comment_moderation:block", args=[quote(instance.pk)]),
+                    icon_name="cross",
+                    priority=15,
                 )
             )
         buttons.append(
@@ -408,22 +500,75 @@ class ModerateView(View):
         )
 
     def post(self, request, pk, action):
+        before = self.comment.status
+        ok = False
         try:
             changed = lifecycle.apply(self.comment, action, request.user)
         except lifecycle.TransitionNotAllowed:
-            messages.warning(
-                request,
-                _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.")
-                % {"status": Status(self.comment.status).label},
-            )
+            message = _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.") % {
+                "status": Status(self.comment.status).label
+            }
         except PostComment.DoesNotExist:
-            messages.warning(request, _("Diesen Kommentar gibt es nicht mehr."))
+            message = _("Diesen Kommentar gibt es nicht mehr.")
         else:
-            if changed:
-                messages.success(request, ACTION_DONE_MESSAGES[action])
-            else:
-                messages.warning(request, _("Der Kommentar hatte diesen Status schon."))
+            ok = changed
+            message = str(ACTION_DONE_MESSAGES[action]) if changed else _("Der Kommentar hatte diesen Status schon.")
+        if "application/json" in request.headers.get("Accept", ""):
+            # The queue's script (static/js/comments_admin.js): the same decision without a page load,
+            # with the way back for "Rückgängig".
+            undo = undo_action(action, before) if ok else None
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "undo_url": moderate_url(self.comment, undo) if undo else "",
+                    "undo_label": str(lifecycle.TRANSITIONS[undo].label) if undo else "",
+                }
+            )
+        (messages.success if ok else messages.warning)(request, message)
         return redirect(self.next_url)
+
+
+def undo_action(action, before):
+    """The transition that takes back `action` on a comment that was in state `before` (None if none)."""
+    if action == "approve":
+        return "withdraw" if before in HELD_STATUSES else ("spam" if before == Status.SPAM else "trash")
+    if action in ("spam", "trash"):
+        return "approve" if before == Status.APPROVED else "restore"
+    if action == "withdraw":
+        return "approve"
+    if action == "restore":
+        return "spam" if before == Status.SPAM else "trash"
+    return None
+
+
+class ReportDecisionView(View):
+    """POST: the moderator's decision on the open reports of a comment (remove or keep)."""
+
+    def post(self, request, pk, decision):
+        from comments import reports
+
+        if decision not in ReportDecision.values:
+            return redirect("comment_moderation:index")
+        comment = get_object_or_404(scoped_comments(request.user), pk=pk)
+        next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index") + "?status=reported"
+        decided = reports.decide(comment, decision, request.user)
+        if not decided:
+            messages.warning(request, _("Zu diesem Kommentar gibt es keine offene Meldung mehr."))
+        elif decision == ReportDecision.REMOVED:
+            messages.success(
+                request,
+                _("Kommentar entfernt; die Entscheidung ist bei %(count)s Meldung(en) vermerkt.") % {"count": decided},
+            )
+        else:
+            messages.success(
+                request,
+                _("Kommentar bleibt; die Entscheidung ist bei %(count)s Meldung(en) vermerkt.") % {"count": decided},
+            )
+        return redirect(next_url)
+
+    def get(self, request, pk, decision):
+        return redirect(reverse("comment_moderation:index") + "?status=reported")
 
 
 class CommentEditForm(WagtailAdminModelForm):
@@ -515,6 +660,7 @@ class CommentViewSet(ModelViewSet):
         return CommentsMenuItem
 
     def get_urlpatterns(self):
+        from comments.admin.blocks import BlockFromCommentView
         from comments.admin.data_protection import DataProtectionView
 
         # No "new", "usage" or "copy": comments come from readers, replies through the reply view.
@@ -523,4 +669,6 @@ class CommentViewSet(ModelViewSet):
             path("moderieren/<int:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
             path("antworten/<int:pk>/", ReplyView.as_view(), name="reply"),
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
+            path("sperren/<int:pk>/", BlockFromCommentView.as_view(), name="block"),
+            path("meldung/<int:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),
         ]
