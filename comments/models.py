@@ -68,6 +68,10 @@ class PostComment(XtdComment):
     # An HMAC of the random token in the sender's `comment_author` cookie: proves "the same browser"
     # for the trusted-commenter rule without relying on name or e-mail. Never shown anywhere.
     author_token = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    # The comment's header and text as HTML, rendered once (comments/rendering.py) and used while
+    # `html_key` matches the comment's displayed fields and the markup version.
+    html = models.TextField(blank=True, default="", editable=False)
+    html_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = PostCommentManager()
 
