@@ -27,3 +27,7 @@ class CommentsConfig(AppConfig):
         from .models import CommentSettings
 
         connect_site_wide(CommentSettings)
+        # A comment refused with a 400 before our view ran (a bad host, a broken body) keeps its text.
+        from core.errors import keep_typed_text_for
+
+        keep_typed_text_for("comments-post-comment")

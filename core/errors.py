@@ -6,6 +6,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
 
@@ -18,11 +19,28 @@ def is_database_unavailable(error):
     return isinstance(error, OperationalError | InterfaceError)
 
 
+# Names of the URLs whose forms a reader types long text into (registered by the app that owns the
+# form, in its `ready()`): a 400 for a POST to one of them shows the text back so that it is not lost.
+# A POST anywhere else (a login form, say) never has what it carried echoed into a page.
+TEXT_KEEPING_URL_NAMES = set()
+
+
+def keep_typed_text_for(url_name):
+    TEXT_KEEPING_URL_NAMES.add(url_name)
+
+
+def keeps_typed_text(request):
+    try:
+        return resolve(request.path_info).url_name in TEXT_KEEPING_URL_NAMES
+    except (Resolver404, ValueError, TypeError):
+        return False
+
+
 def posted_comment(request):
-    """(text, name) a reader typed into a form (the comment form's `comment` and `name` fields), for
+    """(text, name) a reader typed into a form that keeps typed text (`comment` and `name` fields), for
     showing it back; empty when the body cannot be read (already refused as too big or malformed, or
-    not a form at all). No app is named here: any POST with such fields gets its text back."""
-    if request.method != "POST":
+    not a form at all)."""
+    if request.method != "POST" or not keeps_typed_text(request):
         return "", ""
     try:
         return request.POST.get("comment", ""), request.POST.get("name", "")

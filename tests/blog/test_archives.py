@@ -271,12 +271,28 @@ def test_archive_of_a_year_before_1000_is_a_german_404(client, post, url):
     assert "Seite nicht gefunden" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/beitraege/1000/", "/beitraege/1000/01/", "/beitraege/9999/", "/beitraege/9999/12/"])
-def test_archives_of_the_first_and_last_four_digit_years_answer(client, post, url):
+@pytest.mark.parametrize(
+    ("date", "urls"),
+    [
+        ("1000-01-15", ["/beitraege/1000/", "/beitraege/1000/01/"]),
+        ("9999-12-15", ["/beitraege/9999/", "/beitraege/9999/12/"]),
+    ],
+)
+def test_archives_of_the_first_and_last_four_digit_years_answer(client, make_post, date, urls):
+    make_post(title="Am Rand der Zeit", date=date)
+    for url in urls:
+        response = client.get(url)
+
+        assert response.status_code == 200
+        assert listed_titles(response) == ["Am Rand der Zeit"]
+
+
+@pytest.mark.parametrize("url", ["/beitraege/1000/", "/beitraege/2019/", "/beitraege/2019/05/"])
+def test_archives_of_a_time_without_posts_are_not_found(client, post, url):
     response = client.get(url)
 
-    assert response.status_code == 200
-    assert listed_titles(response) == []
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
 
 
 def test_a_post_cannot_be_dated_before_the_year_1000(make_post):
