@@ -39,11 +39,12 @@ def main():
     import django
 
     django.setup()
+    import workload
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    import workload
     from blog.models import BlogIndexPage, BlogPostPage
     from comments.models import PostComment
     from home.demo_content import SEED_SLUG

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from core.cache import depends_on, page_tag
 from core.middleware import page_number_used
+from core.restrictions import OneQueryRestrictionsMixin, public
 from core.text import is_number
 
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
@@ -67,8 +68,7 @@ def with_listing_data(queryset):
     """What every list of posts shows (title, date, teaser, image, authors, categories) in a fixed
     number of queries, whatever the number of posts: the one place listing querysets are built."""
     return (
-        queryset.live()
-        .public()
+        public(queryset.live())
         .defer_streamfields()
         .select_related("featured_image")
         .prefetch_related(
@@ -152,7 +152,7 @@ class Category(index.Indexed, models.Model):
         return CategoryTree.load().with_descendants(self.pk)
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """ "Beiträge": lists the posts below it, newest first, and serves the archives and feeds."""
 
     template = "pages/blog_index_page.html"
@@ -173,7 +173,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """The site's post index (there is at most one per home page), or None."""
         if site is None:
             return None
-        return cls.objects.live().public().descendant_of(site.root_page).first()
+        return public(cls.objects.live()).descendant_of(site.root_page).first()
 
     @classmethod
     def for_request(cls, request):
@@ -279,7 +279,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         query = clean_search_query(request.GET.get("q", ""))
         if query:
             # The search backend ranks the ids; the page of results is then loaded with the listing data.
-            search_results = BlogPostPage.objects.live().public().descendant_of(self).search(query, operator="and")
+            search_results = public(BlogPostPage.objects.live()).descendant_of(self).search(query, operator="and")
         else:
             search_results = BlogPostPage.objects.none()
         posts_page = self.paginate(request, search_results)
@@ -323,7 +323,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """The index, and the archive of every category and author with live posts (their first
         page), each dated by its newest post: Wagtail's sitemap lists pages, not a page's routes."""
         urls = super().get_sitemap_urls(request)
-        live = BlogPostPage.objects.child_of(self).live().public()
+        live = public(BlogPostPage.objects.child_of(self).live())
         newest_in_category = dict(
             Category.objects.filter(posts__in=live)
             .annotate(newest=Max("posts__last_published_at"))
@@ -384,7 +384,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         level. A category is listed when its archive has posts, counted as its archive lists them
         (its own and its subcategories' posts, each once)."""
         depends_on(LISTINGS_TAG, CATEGORIES_TAG)
-        live = BlogPostPage.objects.child_of(self).live().public().values("pk")
+        live = public(BlogPostPage.objects.child_of(self).live()).values("pk")
         links = BlogPostPage.categories.through.objects.filter(blogpostpage_id__in=live)
         posts_by_category = {}
         for post_id, category_id in links.values_list("blogpostpage_id", "category_id"):
@@ -414,9 +414,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """(first day of month, number of posts) for every month with posts, newest first."""
         depends_on(LISTINGS_TAG)
         return list(
-            BlogPostPage.objects.child_of(self)
-            .live()
-            .public()
+            public(BlogPostPage.objects.child_of(self).live())
             .annotate(month=TruncMonth("date"))
             .order_by()
             .values("month")
@@ -457,7 +455,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPage(RoutablePageMixin, Page):
+class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
     template = "pages/blog_post_page.html"
@@ -557,7 +555,7 @@ class BlogPostPage(RoutablePageMixin, Page):
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
         """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first."""
-        others = BlogPostPage.objects.live().public().exclude(pk=self.pk)
+        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk)
         ordering = ("-date", "-first_published_at", "-pk")
         chosen = []
         if categories:

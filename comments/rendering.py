@@ -38,7 +38,9 @@ HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_mode
 def markup_version():
     """The markup's part of the key: changes with this module's version, the template, language, time zone."""
     source = get_template(TEMPLATE).template.source
-    return "|".join((MARKUP_VERSION, hashlib.sha256(source.encode()).hexdigest(), settings.LANGUAGE_CODE, settings.TIME_ZONE))
+    return "|".join(
+        (MARKUP_VERSION, hashlib.sha256(source.encode()).hexdigest(), settings.LANGUAGE_CODE, settings.TIME_ZONE)
+    )
 
 
 def html_key(comment):

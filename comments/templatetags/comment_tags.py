@@ -15,10 +15,10 @@ from blog.templatetags.blog_tags import iso_datetime
 from core.text import is_number
 
 from ..cache import shows_comments_of
-from ..rendering import ensure_html
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
+from ..rendering import ensure_html
 from ..utils import preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
