@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -554,23 +554,20 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
         return authors
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
-        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first."""
-        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk)
+        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first.
+
+        One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
+        is prefetched."""
+        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk).defer_streamfields()
         ordering = ("-date", "-first_published_at", "-pk")
-        chosen = []
         if categories:
-            chosen = list(
-                others.filter(categories__in=[category.pk for category in categories])
-                .order_by(*ordering)
-                .values_list("pk", flat=True)
-                .distinct()[:limit]
+            shared = BlogPostPage.categories.through.objects.filter(
+                blogpostpage_id=OuterRef("pk"), category_id__in=[category.pk for category in categories]
             )
-        if len(chosen) < limit:
-            chosen += (
-                others.exclude(pk__in=chosen).order_by(*ordering).values_list("pk", flat=True)[: limit - len(chosen)]
-            )
-        loaded = {post.pk: post for post in with_listing_data(BlogPostPage.objects.filter(pk__in=chosen))}
-        related = [loaded[pk] for pk in chosen if pk in loaded]
+            others = others.annotate(shares_category=Exists(shared)).order_by("-shares_category", *ordering)
+        else:
+            others = others.order_by(*ordering)
+        related = list(others[:limit])
         # Pages that show another post must change when it does (unpublished, retitled); a new post
         # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
         depends_on(*(page_tag(post) for post in related))
