@@ -14,9 +14,9 @@ the staff mark (through the lifecycle, the WordPress import's row updates or any
 change of the template makes the page render that comment afresh, and store it again
 (`ensure_html`, one bulk UPDATE for all stale comments of a page view).
 
-What is stored is the same for every reader: the held notice ("wartet auf Freischaltung") and the
-reply link depend on the reader and on the post and are added outside (held comments, shown only to
-their own author, are never stored: `ensure_html` renders them for that request only).
+What is stored is the same for every reader: the reply link depends on the post (closed or not) and
+is added by the thread (`reply_link`); held comments, shown only to their own author with a notice,
+are never stored: `ensure_html` renders them for that request only.
 """
 
 import functools
@@ -25,11 +25,13 @@ import hashlib
 from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 # Raise when the stored HTML must change although the template's source did not (e.g. a filter's output).
 MARKUP_VERSION = "1"
-TEMPLATE = "comments/comment_body.html"
+TEMPLATE = "comments/comment.html"
 # The fields the stored HTML shows: the queryset that renders a thread loads them.
 HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply")
 
@@ -58,7 +60,8 @@ def html_key(comment):
 
 
 def render_html(comment, held=False):
-    """The comment's header and text (what `PostComment.html` holds; with `held`, the notice between)."""
+    """The comment opened: its list item, article, header and text (what `PostComment.html` holds; with
+    `held`, the held mark and notice). The thread adds the reply link and the closing tags."""
     # Stored HTML is the same whatever language the request that happens to fill it uses.
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         return get_template(TEMPLATE).render({"comment": comment, "held": held})
@@ -104,3 +107,15 @@ def store_html(comment_ids):
     if changed:
         PostComment.norel_objects.bulk_update(changed, ["html", "html_key"])
     return len(changed)
+
+
+def reply_link(comment):
+    """ "Antworten" under a comment (works without JavaScript: ?antwort= opens the form as a reply)."""
+    return format_html(
+        '<p class="comment__actions"><a class="comment__reply" href="?antwort={}#kommentieren" rel="nofollow" '
+        'data-reply-to="{}" data-reply-name="{}">{}</a></p>',
+        comment.pk,
+        comment.pk,
+        comment.user_name,
+        gettext("Antworten"),
+    )

@@ -18,7 +18,7 @@ from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
-from ..rendering import ensure_html
+from ..rendering import ensure_html, reply_link
 from ..utils import preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
@@ -138,16 +138,10 @@ class CommentSection:
                 flat.append(None)
                 continue
             comment = node["comment"]
-            modifiers = "" if comment.is_public else " comment--held"
-            if comment.is_moderator_reply:
-                modifiers += " comment--staff"
             flat.append(
                 {
-                    "pk": comment.pk,
-                    "modifiers": modifiers,
                     "html": comment.shown_html,
-                    "name": comment.user_name,
-                    "can_reply": node["can_reply"],
+                    "reply": reply_link(comment) if node["can_reply"] else "",
                     "children": bool(node["children"]),
                 }
             )
