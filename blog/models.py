@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -528,8 +528,13 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Loaded once, and only if the template needs them: the parts that use them are usually shared
         # fragments already rendered ({% sharedcache %}). In previews these are the unsaved form values.
-        post_categories = SimpleLazyObject(self.shown_categories)
-        context["post_authors"] = SimpleLazyObject(self.shown_authors)
+        if getattr(request, "is_preview", False) or not self.pk:
+            post_categories = SimpleLazyObject(self.shown_categories)
+            context["post_authors"] = SimpleLazyObject(self.shown_authors)
+        else:
+            # A live page: its categories and authors in one query (a preview shows the form's values).
+            post_categories = SimpleLazyObject(lambda: self.shown_categories_and_authors()[0])
+            context["post_authors"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[1])
         context["post_categories"] = post_categories
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
@@ -547,6 +552,31 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
         categories = list(self.categories.all())
         depends_on(*(category_tag(category.pk) for category in categories))
         return categories
+
+    def shown_categories_and_authors(self):
+        """(categories by name, authors in the editor's order) of the saved post, from one query (UNION ALL).
+
+        The objects carry id, name and slug (the rest is deferred): what the article and its head show."""
+        if not hasattr(self, "_shown_categories_and_authors"):
+            fields = ["id", "name", "slug"]
+            categories_query = Category.objects.filter(posts=self).values_list(Value(0), "pk", "name", "slug", Value(0))
+            authors_query = BlogPostAuthor.objects.filter(page=self).values_list(
+                Value(1), "author_id", "author__name", "author__slug", "sort_order"
+            )
+            categories, authors = [], []
+            for kind, pk, name, slug, sort_order in categories_query.order_by().union(
+                authors_query.order_by(), all=True
+            ):
+                if kind == 0:
+                    categories.append(Category.from_db(None, fields, (pk, name, slug)))
+                else:
+                    authors.append((sort_order, pk, Author.from_db(None, fields, (pk, name, slug))))
+            categories.sort(key=lambda category: (category.name, category.pk))
+            authors = [author for _sort, _pk, author in sorted(authors, key=lambda item: item[:2])]
+            depends_on(*(category_tag(category.pk) for category in categories))
+            depends_on(*(author_tag(author.pk) for author in authors))
+            self._shown_categories_and_authors = (categories, authors)
+        return self._shown_categories_and_authors
 
     def shown_authors(self):
         authors = [post_author.author for post_author in self.post_authors.select_related("author")]

@@ -8,7 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
+
+from core.models import OneQuerySiteSetting
 
 
 class Status(models.TextChoices):
@@ -85,7 +87,7 @@ class PostComment(XtdComment):
 
 
 @register_setting(icon="comment")
-class CommentSettings(BaseSiteSetting):
+class CommentSettings(OneQuerySiteSetting):
     """The rules moderators set for reader comments (Einstellungen → Kommentare)."""
 
     hold_all = models.BooleanField(
