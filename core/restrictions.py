@@ -7,12 +7,13 @@ six times. Here the restricted pages are read once per request (`restricted_page
 
 - `public(queryset)` excludes exactly what Wagtail's `.public()` excludes (every restricted page and
   the pages below it) from that one list;
+- the routing's own query can say "there is none" (`with_restrictions_flag`), and then nothing else is asked;
 - `OneQueryRestrictionsMixin.get_view_restrictions` answers "none" without a query when no page of the
   site is restricted at all (then none can apply); when any restriction exists it is Wagtail's own
   method (aliases, ancestors), unchanged.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from wagtail.models import PageViewRestriction
 
@@ -28,6 +29,18 @@ def restricted_pages():
             for restriction in PageViewRestriction.objects.select_related("page").only("page__path", "page__depth")
         ],
     )
+
+
+def with_restrictions_flag(queryset):
+    """`queryset` annotated with `any_view_restriction` (whether the site has any restriction at all): a
+    query the request makes anyway then answers `restricted_pages` too when there is none (`note_flag`)."""
+    return queryset.annotate(any_view_restriction=Exists(PageViewRestriction.objects.all()))
+
+
+def note_flag(page):
+    """After `with_restrictions_flag`: no restriction anywhere means the request needs no further query."""
+    if getattr(page, "any_view_restriction", True) is False:
+        request_memo("restricted_pages", list)
 
 
 def public(queryset):

@@ -11,7 +11,7 @@ from wagtail.search import index
 from blog.apps import LISTINGS_TAG
 from blog.models import RESERVED_POST_SLUGS, BlogIndexPage, BlogPostPage, with_listing_data
 from core.cache import depends_on
-from core.restrictions import OneQueryRestrictionsMixin, restricted_pages
+from core.restrictions import OneQueryRestrictionsMixin, note_flag, restricted_pages, with_restrictions_flag
 from core.text import is_number
 
 LATEST_POSTS_ON_HOME_PAGE = 9
@@ -59,9 +59,10 @@ class HomePage(OneQueryRestrictionsMixin, Page):
         specific page. Anything else (Impressum, the index's archives and feeds) routes as before."""
         if not path_components:
             return super().route(request, path_components)
-        index = BlogIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+        index = with_restrictions_flag(BlogIndexPage.objects.child_of(self).filter(slug=path_components[0])).first()
         if index is None:
             return super().route(request, path_components)
+        note_flag(index)
         if index.live and not any(index.path.startswith(page.path) for page in restricted_pages()):
             # The site's post index (there is one, below the home page): BlogIndexPage.for_request's answer.
             request._blog_index = index
