@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Value
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -382,29 +382,30 @@ class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     def archive_categories(self):
         """The sidebar's category tree: nodes {"category", "post_count", "children"}, by name on each
         level. A category is listed when its archive has posts, counted as its archive lists them
-        (its own and its subcategories' posts, each once)."""
+        (its own and its subcategories' posts, each once).
+
+        Two queries whatever the number of posts: the categories, then one row of counts that the
+        database computes (a distinct count per category over its subtree), not a row per post."""
         depends_on(LISTINGS_TAG, CATEGORIES_TAG)
-        live = public(BlogPostPage.objects.child_of(self).live()).values("pk")
-        links = BlogPostPage.categories.through.objects.filter(blogpostpage_id__in=live)
-        posts_by_category = {}
-        for post_id, category_id in links.values_list("blogpostpage_id", "category_id"):
-            posts_by_category.setdefault(category_id, set()).add(post_id)
         categories = list(Category.objects.all())  # ordered by name
+        if not categories:
+            return []
         tree = CategoryTree((category.pk, category.parent_id) for category in categories)
-        posts_below = {}
-
-        def keep(category, children):
-            posts = set(posts_by_category.get(category.pk, ()))
-            for child in children:
-                posts |= posts_below[child["category"].pk]
-            posts_below[category.pk] = posts
-            return bool(posts)
-
-        nodes = tree.nested(categories, keep)
+        live = public(BlogPostPage.objects.child_of(self).live()).order_by()
+        counts = live.aggregate(
+            **{
+                f"category_{category.pk}": Count(
+                    "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
+                )
+                for category in categories
+            }
+        )
+        post_count = {category.pk: counts[f"category_{category.pk}"] or 0 for category in categories}
+        nodes = tree.nested(categories, lambda category, children: post_count[category.pk] > 0)
 
         def counted(items):
             return [
-                {**node, "post_count": len(posts_below[node["category"].pk]), "children": counted(node["children"])}
+                {**node, "post_count": post_count[node["category"].pk], "children": counted(node["children"])}
                 for node in items
             ]
 
