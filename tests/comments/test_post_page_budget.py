@@ -2,7 +2,7 @@
 for 0, 100 and 1,000 comments (nested to level 3, like the peers' workload) and for 10 or 110 posts.
 
 Measured on PostgreSQL and SQLite: 10 (site, home page, index with the restriction flag, post, site
-settings, categories and authors, menu, comments, related posts, the body's images)."""
+settings, categories and authors, menu, comments, related posts, the footer links' pages)."""
 
 import pytest
 
