@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from core.cache import depends_on, page_tag
 from core.middleware import page_number_used
+from core.restrictions import OneQueryRestrictionsMixin, public
 from core.text import is_number
 
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
@@ -67,8 +68,7 @@ def with_listing_data(queryset):
     """What every list of posts shows (title, date, teaser, image, authors, categories) in a fixed
     number of queries, whatever the number of posts: the one place listing querysets are built."""
     return (
-        queryset.live()
-        .public()
+        public(queryset.live())
         .defer_streamfields()
         .select_related("featured_image")
         .prefetch_related(
@@ -152,7 +152,7 @@ class Category(index.Indexed, models.Model):
         return CategoryTree.load().with_descendants(self.pk)
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """ "Beiträge": lists the posts below it, newest first, and serves the archives and feeds."""
 
     template = "pages/blog_index_page.html"
@@ -173,7 +173,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """The site's post index (there is at most one per home page), or None."""
         if site is None:
             return None
-        return cls.objects.live().public().descendant_of(site.root_page).first()
+        return public(cls.objects.live()).descendant_of(site.root_page).first()
 
     @classmethod
     def for_request(cls, request):
@@ -279,7 +279,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         query = clean_search_query(request.GET.get("q", ""))
         if query:
             # The search backend ranks the ids; the page of results is then loaded with the listing data.
-            search_results = BlogPostPage.objects.live().public().descendant_of(self).search(query, operator="and")
+            search_results = public(BlogPostPage.objects.live()).descendant_of(self).search(query, operator="and")
         else:
             search_results = BlogPostPage.objects.none()
         posts_page = self.paginate(request, search_results)
@@ -323,7 +323,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """The index, and the archive of every category and author with live posts (their first
         page), each dated by its newest post: Wagtail's sitemap lists pages, not a page's routes."""
         urls = super().get_sitemap_urls(request)
-        live = BlogPostPage.objects.child_of(self).live().public()
+        live = public(BlogPostPage.objects.child_of(self).live())
         newest_in_category = dict(
             Category.objects.filter(posts__in=live)
             .annotate(newest=Max("posts__last_published_at"))
@@ -382,29 +382,30 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def archive_categories(self):
         """The sidebar's category tree: nodes {"category", "post_count", "children"}, by name on each
         level. A category is listed when its archive has posts, counted as its archive lists them
-        (its own and its subcategories' posts, each once)."""
+        (its own and its subcategories' posts, each once).
+
+        Two queries whatever the number of posts: the categories, then one row of counts that the
+        database computes (a distinct count per category over its subtree), not a row per post."""
         depends_on(LISTINGS_TAG, CATEGORIES_TAG)
-        live = BlogPostPage.objects.child_of(self).live().public().values("pk")
-        links = BlogPostPage.categories.through.objects.filter(blogpostpage_id__in=live)
-        posts_by_category = {}
-        for post_id, category_id in links.values_list("blogpostpage_id", "category_id"):
-            posts_by_category.setdefault(category_id, set()).add(post_id)
         categories = list(Category.objects.all())  # ordered by name
+        if not categories:
+            return []
         tree = CategoryTree((category.pk, category.parent_id) for category in categories)
-        posts_below = {}
-
-        def keep(category, children):
-            posts = set(posts_by_category.get(category.pk, ()))
-            for child in children:
-                posts |= posts_below[child["category"].pk]
-            posts_below[category.pk] = posts
-            return bool(posts)
-
-        nodes = tree.nested(categories, keep)
+        live = public(BlogPostPage.objects.child_of(self).live()).order_by()
+        counts = live.aggregate(
+            **{
+                f"category_{category.pk}": Count(
+                    "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
+                )
+                for category in categories
+            }
+        )
+        post_count = {category.pk: counts[f"category_{category.pk}"] or 0 for category in categories}
+        nodes = tree.nested(categories, lambda category, children: post_count[category.pk] > 0)
 
         def counted(items):
             return [
-                {**node, "post_count": len(posts_below[node["category"].pk]), "children": counted(node["children"])}
+                {**node, "post_count": post_count[node["category"].pk], "children": counted(node["children"])}
                 for node in items
             ]
 
@@ -414,9 +415,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
         """(first day of month, number of posts) for every month with posts, newest first."""
         depends_on(LISTINGS_TAG)
         return list(
-            BlogPostPage.objects.child_of(self)
-            .live()
-            .public()
+            public(BlogPostPage.objects.child_of(self).live())
             .annotate(month=TruncMonth("date"))
             .order_by()
             .values("month")
@@ -457,7 +456,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class BlogPostPage(RoutablePageMixin, Page):
+class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
     template = "pages/blog_post_page.html"
@@ -537,8 +536,13 @@ class BlogPostPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Loaded once, and only if the template needs them: the parts that use them are usually shared
         # fragments already rendered ({% sharedcache %}). In previews these are the unsaved form values.
-        post_categories = SimpleLazyObject(self.shown_categories)
-        context["post_authors"] = SimpleLazyObject(self.shown_authors)
+        if getattr(request, "is_preview", False) or not self.pk:
+            post_categories = SimpleLazyObject(self.shown_categories)
+            context["post_authors"] = SimpleLazyObject(self.shown_authors)
+        else:
+            # A live page: its categories and authors in one query (a preview shows the form's values).
+            post_categories = SimpleLazyObject(lambda: self.shown_categories_and_authors()[0])
+            context["post_authors"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[1])
         context["post_categories"] = post_categories
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
@@ -557,29 +561,51 @@ class BlogPostPage(RoutablePageMixin, Page):
         depends_on(*(category_tag(category.pk) for category in categories))
         return categories
 
+    def shown_categories_and_authors(self):
+        """(categories by name, authors in the editor's order) of the saved post, from one query (UNION ALL).
+
+        The objects carry id, name and slug (the rest is deferred): what the article and its head show."""
+        if not hasattr(self, "_shown_categories_and_authors"):
+            fields = ["id", "name", "slug"]
+            categories_query = Category.objects.filter(posts=self).values_list(Value(0), "pk", "name", "slug", Value(0))
+            authors_query = BlogPostAuthor.objects.filter(page=self).values_list(
+                Value(1), "author_id", "author__name", "author__slug", "sort_order"
+            )
+            categories, authors = [], []
+            for kind, pk, name, slug, sort_order in categories_query.order_by().union(
+                authors_query.order_by(), all=True
+            ):
+                if kind == 0:
+                    categories.append(Category.from_db(None, fields, (pk, name, slug)))
+                else:
+                    authors.append((sort_order, pk, Author.from_db(None, fields, (pk, name, slug))))
+            categories.sort(key=lambda category: (category.name, category.pk))
+            authors = [author for _sort, _pk, author in sorted(authors, key=lambda item: item[:2])]
+            depends_on(*(category_tag(category.pk) for category in categories))
+            depends_on(*(author_tag(author.pk) for author in authors))
+            self._shown_categories_and_authors = (categories, authors)
+        return self._shown_categories_and_authors
+
     def shown_authors(self):
         authors = [post_author.author for post_author in self.post_authors.select_related("author")]
         depends_on(*(author_tag(author.pk) for author in authors))
         return authors
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
-        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first."""
-        others = BlogPostPage.objects.live().public().exclude(pk=self.pk)
+        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first.
+
+        One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
+        is prefetched."""
+        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk).defer_streamfields()
         ordering = ("-date", "-first_published_at", "-pk")
-        chosen = []
         if categories:
-            chosen = list(
-                others.filter(categories__in=[category.pk for category in categories])
-                .order_by(*ordering)
-                .values_list("pk", flat=True)
-                .distinct()[:limit]
+            shared = BlogPostPage.categories.through.objects.filter(
+                blogpostpage_id=OuterRef("pk"), category_id__in=[category.pk for category in categories]
             )
-        if len(chosen) < limit:
-            chosen += (
-                others.exclude(pk__in=chosen).order_by(*ordering).values_list("pk", flat=True)[: limit - len(chosen)]
-            )
-        loaded = {post.pk: post for post in with_listing_data(BlogPostPage.objects.filter(pk__in=chosen))}
-        related = [loaded[pk] for pk in chosen if pk in loaded]
+            others = others.annotate(shares_category=Exists(shared)).order_by("-shares_category", *ordering)
+        else:
+            others = others.order_by(*ordering)
+        related = list(others[:limit])
         # Pages that show another post must change when it does (unpublished, retitled); a new post
         # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
         depends_on(*(page_tag(post) for post in related))

@@ -39,6 +39,7 @@ from wagtail.log_actions import log
 from core.text import is_number
 
 from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, ReplySubscription, Status
+from .rendering import store_html
 
 # Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
 public_comments_changed = Signal()
@@ -200,6 +201,15 @@ def _reload_flags(comment):
             setattr(comment, name, value)
 
 
+def _store_public_html(comment_ids):
+    """Render the HTML of the comments among these that readers now see (comments/rendering.py), so the
+    first page view after the change renders none of them. Held ones are left: nobody but their author
+    sees them, and a stale key is rendered anew whenever a comment is shown."""
+    ids = list(comment_ids)
+    if ids:
+        store_html(ids)
+
+
 def _announce(post_ids):
     """After commit: tell the caches which posts now show different comments."""
     for post_id in {int(post_id) for post_id in post_ids if is_number(post_id)}:
@@ -231,6 +241,7 @@ def apply(comment, action, user=None, **data):
         PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target)
         _count_spam_mark(comment, current, transition.target)
         changed = refresh_visibility([comment.thread_id])
+        _store_public_html(changed)
         audit(comment, transition.log_action, user, status_before=current, status_after=transition.target, **data)
         _reload_flags(comment)
         if changed:
@@ -284,6 +295,7 @@ def submit(
         )
         comment.save()
         changed = refresh_visibility([comment.thread_id])
+        _store_public_html(changed)
         audit(comment, "comments.submit", None, status_after=status, reasons=list(reasons))
         _reload_flags(comment)
         if changed:
@@ -327,6 +339,7 @@ def reply_as_staff(parent, text, user):
         )
         answer.save()
         changed = refresh_visibility([answer.thread_id])
+        _store_public_html(changed)
         audit(answer, "comments.reply", user, parent_id=parent.pk, status_after=Status.APPROVED)
         _reload_flags(answer)
         if changed:
@@ -348,6 +361,8 @@ def edit(comment, text, user=None, *, back_to_queue=False):
         PostComment.norel_objects.filter(pk=comment.pk).update(comment=text, status=new_status)
         comment.comment = text
         changed = refresh_visibility([comment.thread_id]) if new_status != current else set()
+        # The stored HTML shows the old text until it is rendered again (its key no longer matches).
+        _store_public_html({*changed, comment.pk})
         audit(comment, "comments.edit", user, status_before=current, status_after=new_status)
         _reload_flags(comment)
         if changed or comment.is_public:
@@ -429,6 +444,7 @@ def anonymise(comments, user=None):
         )
         # Without an address there is nobody to notify.
         ReplySubscription.objects.filter(comment__in=[comment.pk for comment in comments]).delete()
+        _store_public_html([comment.pk for comment in comments])
         _announce({comment.object_pk for comment in comments if comment.is_public})
     return len(comments)
 
@@ -439,6 +455,7 @@ def anonymise(comments, user=None):
 def record_imported(comment, user=None):
     """A comment the WordPress import just created (in the status WordPress gave it): derive its flags."""
     changed = refresh_visibility([comment.thread_id])
+    _store_public_html(changed)
     audit(comment, "comments.import", user, status_after=comment.status)
     _reload_flags(comment)
     if changed:
@@ -453,6 +470,7 @@ def set_imported_status(comment, status, user=None):
             return False
         PostComment.norel_objects.filter(pk=comment.pk).update(status=status)
         changed = refresh_visibility([comment.thread_id])
+        _store_public_html({*changed, comment.pk})
         audit(comment, "comments.import", user, status_before=current, status_after=status)
         _reload_flags(comment)
         if changed:

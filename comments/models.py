@@ -12,7 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
+
+from core.models import OneQuerySiteSetting
 
 
 class Status(models.TextChoices):
@@ -75,6 +77,10 @@ class PostComment(XtdComment):
     # Why the posting rules held or marked it (comments/moderation.py `decide()`), shown as badges in the
     # queue: [{"code": "links", "count": 3}, {"code": "hold_word", "words": ["…"]}, …].
     hold_reasons = models.JSONField(default=list, blank=True, editable=False)
+    # The comment's header and text as HTML, rendered once (comments/rendering.py) and used while
+    # `html_key` matches the comment's displayed fields and the markup version.
+    html = models.TextField(blank=True, default="", editable=False)
+    html_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = PostCommentManager()
 
@@ -119,7 +125,7 @@ class ReplySubscription(models.Model):
 
 
 @register_setting(icon="comment")
-class CommentSettings(BaseSiteSetting):
+class CommentSettings(OneQuerySiteSetting):
     """The rules moderators set for reader comments (Einstellungen → Kommentare)."""
 
     hold_all = models.BooleanField(

@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import BlogPostPage
+from core.restrictions import public
 from core.text import is_number
 
 from . import lifecycle
@@ -122,7 +123,7 @@ def find_post(data):
     object_pk = data.get("object_pk", "")
     if not is_number(object_pk):
         return None
-    return BlogPostPage.objects.live().public().filter(pk=int(object_pk)).first()
+    return public(BlogPostPage.objects.live()).filter(pk=int(object_pk)).first()
 
 
 def must_check_csrf(request):
@@ -311,7 +312,7 @@ def comment_redirect(request, content_type_id, object_pk):
     content_type = ContentType.objects.get_for_model(BlogPostPage)
     if str(content_type_id) != str(content_type.pk) or not is_number(object_pk):
         raise Http404
-    post = BlogPostPage.objects.live().public().filter(pk=int(object_pk)).first()
+    post = public(BlogPostPage.objects.live()).filter(pk=int(object_pk)).first()
     if post is None:
         raise Http404
     return HttpResponseRedirect(post.get_url(request))

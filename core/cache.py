@@ -89,6 +89,9 @@ def recording():
 class _Scope:
     clock = _UNREAD
 
+    def __init__(self):
+        self.memo = {}
+
 
 @contextlib.contextmanager
 def request_scope():
@@ -110,6 +113,17 @@ def current_clock():
     if scope.clock is _UNREAD:
         scope.clock = read_clock()
     return scope.clock
+
+
+def request_memo(name, compute):
+    """`compute()` once per request scope (core/middleware.py), e.g. the view restrictions every listing
+    and the routing check; outside a request scope (shell, tests calling models) computed each time."""
+    scope = _scope.get()
+    if scope is None:
+        return compute()
+    if name not in scope.memo:
+        scope.memo[name] = compute()
+    return scope.memo[name]
 
 
 def known_down():

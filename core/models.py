@@ -19,8 +19,47 @@ class FooterLinkBlock(blocks.StructBlock):
         label = _("Link")
 
 
+class OneQuerySiteSetting(BaseSiteSetting):
+    """A site setting that, when a request first asks for any site setting, loads every site setting of
+    the request's site in one query (the site row joined with each setting's row) and keeps them on the
+    request where Wagtail's `for_request` looks: a post page asked two queries, one per setting."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_request(cls, request):
+        if not hasattr(request, cls.get_cache_attr_name()):
+            load_site_settings(request)
+        return super().for_request(request)
+
+
+def load_site_settings(request):
+    """Every `OneQuerySiteSetting` of the request's site, in one query, cached on the request. A setting
+    whose row does not exist yet is left to Wagtail's `for_request`, which creates it."""
+    from django.apps import apps
+
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+    models_ = [model for model in apps.get_models() if issubclass(model, OneQuerySiteSetting)]
+    names = {model: model._meta.get_field("site").related_query_name() for model in models_}
+    row = Site.objects.select_related(*names.values()).filter(pk=site.pk).first()
+    if row is None:
+        return
+    for model, name in names.items():
+        try:
+            settings = getattr(row, name)
+        except model.DoesNotExist:
+            continue
+        settings._request = request
+        setattr(request, model.get_cache_attr_name(), settings)
+
+
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(OneQuerySiteSetting):
     """What the site calls itself and what its footer links to; editable under Einstellungen."""
 
     site_name = models.CharField(_("Name der Website"), max_length=255, default="WIR. LEBEN. EIFEL.")

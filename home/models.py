@@ -9,13 +9,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from blog.apps import LISTINGS_TAG
-from blog.models import BlogIndexPage, BlogPostPage, with_listing_data
+from blog.models import RESERVED_POST_SLUGS, BlogIndexPage, BlogPostPage, with_listing_data
 from core.cache import depends_on
+from core.restrictions import OneQueryRestrictionsMixin, note_flag, restricted_pages, with_restrictions_flag
+from core.text import is_number
 
 LATEST_POSTS_ON_HOME_PAGE = 9
 
 
-class HomePage(Page):
+class HomePage(OneQueryRestrictionsMixin, Page):
     """The front page: the latest posts, optionally led by a featured post."""
 
     template = "pages/home_page.html"
@@ -51,8 +53,29 @@ class HomePage(Page):
         context["blog_index"] = BlogIndexPage.for_request(request)
         return context
 
+    def route(self, request, path_components):
+        """Wagtail's routing, shortened for the post index and its posts: one query for the index (as its
+        specific class) and one for the post, instead of a query for each page and one more for each
+        specific page. Anything else (Impressum, the index's archives and feeds) routes as before."""
+        if not path_components:
+            return super().route(request, path_components)
+        index = with_restrictions_flag(BlogIndexPage.objects.child_of(self).filter(slug=path_components[0])).first()
+        if index is None:
+            return super().route(request, path_components)
+        note_flag(index)
+        if index.live and not any(index.path.startswith(page.path) for page in restricted_pages()):
+            # The site's post index (there is one, below the home page): BlogIndexPage.for_request's answer.
+            request._blog_index = index
+        rest = path_components[1:]
+        if rest and rest[0] not in RESERVED_POST_SLUGS and not (is_number(rest[0]) and len(rest[0]) == 4):
+            post = BlogPostPage.objects.child_of(index).filter(slug=rest[0]).first()
+            if post is not None:
+                post._blog_index = index
+                return post.route(request, rest[1:])
+        return index.route(request, rest)
 
-class StandardPage(Page):
+
+class StandardPage(OneQueryRestrictionsMixin, Page):
     """A plain page such as Impressum or Datenschutz."""
 
     template = "pages/standard_page.html"

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from wagtail.models import Site
+
 from blog.models import PAGE_QUERY_PARAMETER, BlogIndexPage
 from core.cache import depends_on
 from core.invalidation import MENU_TAG
@@ -116,3 +118,17 @@ def phone_href(number):
     return "".join(
         character for character in str(number) if (character.isascii() and character.isdigit()) or character == "+"
     )
+
+
+@register.simple_tag(takes_context=True)
+def route_url(context, page, url_name, *args):
+    """Wagtail's `{% routablepageurl %}` (same result), with the page's own address worked out once per
+    page object: listings and the sidebar link every category, author and month through the index."""
+    request = context["request"]
+    base_url = getattr(page, "_route_base_url", None)
+    if base_url is None:
+        base_url = page.relative_url(Site.find_for_request(request), request)
+        if not base_url.endswith("/"):
+            base_url += "/"
+        page._route_base_url = base_url
+    return base_url + page.reverse_subpage(url_name, args=args)

@@ -18,6 +18,7 @@ from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed
+from ..rendering import comment_actions, ensure_html
 from ..utils import preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
@@ -40,6 +41,8 @@ DISPLAYED_FIELDS = (
     "thread_id",
     "level",
     "order",
+    "html",
+    "html_key",
 )
 LINK_REL = 'rel="nofollow ugc noopener"'
 
@@ -94,11 +97,12 @@ class CommentSection:
         if self.own_ids:
             # The reader's own comments that wait (spam looks the same to its sender; the trash does not).
             visible |= Q(pk__in=self.own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
-        return list(
+        comments = list(
             PostComment.norel_objects.filter(visible, content_type=self.content_type, object_pk=str(self.page.pk))
             .only(*DISPLAYED_FIELDS)
             .order_by("thread_id", "order")
         )
+        return ensure_html(comments)
 
     @cached_property
     def count(self):
@@ -121,6 +125,30 @@ class CommentSection:
     @cached_property
     def tree(self):
         return self._build_tree(self.comments)
+
+    @cached_property
+    def thread(self):
+        """The tree flattened for comments/section.html's one loop: each comment's node (with its stored
+        HTML), then its replies, then None where a list of replies ends."""
+        flat = []
+        pending = list(reversed(self.tree))
+        while pending:
+            node = pending.pop()
+            if node is None:
+                flat.append(None)
+                continue
+            comment = node["comment"]
+            flat.append(
+                {
+                    "html": comment.shown_html,
+                    "reply": comment_actions(comment, node["can_reply"]),
+                    "children": bool(node["children"]),
+                }
+            )
+            if node["children"]:
+                pending.append(None)
+                pending.extend(reversed(node["children"]))
+        return flat
 
     def _reply_target_for(self, value):
         """Sets `reply_to` to the comment answered (from ?antwort= or the sent form), if it may be."""

@@ -6,6 +6,7 @@ from wagtail.models import Site
 
 from core.cache import depends_on
 from core.invalidation import MENU_TAG
+from core.restrictions import public
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def main_menu(context):
     if site is None:
         return {"menu_pages": [], "request": request}
     menu_pages = list(
-        site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "path", "depth")
+        public(site.root_page.get_children().live()).in_menu().only("id", "title", "url_path", "path", "depth")
     )
     return {
         "home_page": site.root_page,

@@ -1,0 +1,326 @@
+"""Issue 17: pages rendered with every cache empty, on the peers' workload. Writes "## Speed" of RESULTS.md.
+
+Run: `make bench` (all benchmarks) or `.venv/bin/python bench/speed_bench.py [--quick]`.
+
+Needs PostgreSQL (SPEED_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wle_speed_bench, dropped
+and created anew) and `wrk`. No Redis anywhere: without it the site caches nothing (docs/caching.md), so
+every request renders the page from scratch.
+
+- In-process (Django's test client, production settings, one process): CPU time (`time.process_time`)
+  median over SPEED_RUNS requests and the SQL queries of one more request, for the post page (the seed
+  article with the peers' 100 comments from bench/workload.py, then 0 and 1,000 comments), the post
+  index, a category archive and a year archive, with 20 further posts, then 1,000 and (without
+  `--quick`) 10,000.
+- Under gunicorn (production settings, gunicorn.conf.py, no Redis): `wrk -t4 -c16 -d10s` on the post page
+  with the 100 comments, measured last and twice (wall-clock on a shared machine).
+
+Every row is printed with its target and a verdict computed from the row.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+RESULTS = BENCH_DIR / "RESULTS.md"
+OUT = BENCH_DIR / "out"
+PY = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+DATABASE_URL = os.environ.get("SPEED_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wle_speed_bench")
+RUNS = int(os.environ.get("SPEED_RUNS", "30"))
+HOST = "wir-leben-eifel.example"
+
+# Issue 17's targets.
+POST_CPU_MS, POST_QUERIES = 12, 8
+LISTING_CPU_MS, LISTING_QUERIES = 10, 8
+GUNICORN_RPS = 120
+LABELS = {"post": "Post page", "index": "Index", "category": "Category archive", "year": "Year archive"}
+
+
+def django_env():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "DATABASE_URL": DATABASE_URL,
+        "ALLOWED_HOSTS": f"{HOST},127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "BASE_URL": f"http://{HOST}",
+    }
+    env.pop("REDIS_URL", None)  # nothing cached: every request renders from scratch
+    return env
+
+
+def django_command(*args, timeout=3600):
+    result = subprocess.run(
+        [PY, str(Path(__file__).resolve()), "--django", *args],
+        cwd=BASE_DIR,
+        env=django_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{args}: {result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_django(args):
+    sys.path.insert(0, str(BASE_DIR))
+    sys.path.insert(0, str(BENCH_DIR))
+    import django
+
+    django.setup()
+    import workload
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from blog.models import BlogIndexPage, BlogPostPage, Category
+    from home.demo_content import SEED_SLUG
+
+    command, *rest = args
+    seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    index = BlogIndexPage.objects.get()
+    if command == "comments":
+        repeat = int(rest[0])
+        if repeat:
+            count = workload.load_seed_comments(seed, repeat=repeat)
+        else:
+            from comments.models import PostComment
+
+            PostComment.objects.filter(object_pk=str(seed.pk)).delete()
+            count = 0
+        print(json.dumps({"comments": count}))
+    elif command == "posts":
+        wanted = int(rest[0])
+        existing = BlogPostPage.objects.count()
+        if wanted > existing:
+            start = BlogPostPage.objects.filter(slug__startswith="weiterer-beitrag-").count()
+            workload.add_posts(index, wanted - existing, start=start)
+        print(json.dumps({"posts": BlogPostPage.objects.live().count()}))
+    elif command == "urls":
+        category = Category.objects.filter(posts=seed).order_by("name").first()
+        print(
+            json.dumps(
+                {
+                    "post": seed.url,
+                    "index": index.url,
+                    "category": index.url + index.reverse_subpage("category", args=[category.slug]),
+                    "year": index.url + index.reverse_subpage("year", args=[seed.date.year]),
+                }
+            )
+        )
+    elif command == "measure":
+        results = {}
+        for name, url in json.loads(rest[0]).items():
+            client = Client(HTTP_HOST=HOST)
+            client.cookies["bench"] = "uncached"
+            # Once per process, not per page view: imports, templates, URL patterns, renditions, and
+            # comments' stored HTML filled on first view (comments/rendering.py).
+            client.get(url)
+            cpu = []
+            for _ in range(RUNS):
+                start = time.process_time()
+                response = client.get(url)
+                cpu.append((time.process_time() - start) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url}: {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            results[name] = {"cpu_ms": statistics.median(cpu), "queries": len(queries)}
+        results["_calibration"] = calibration_seconds()
+        print(json.dumps(results))
+
+
+def calibration_seconds():
+    """CPU time of a fixed pure-Python loop: how fast this shared machine was at the time."""
+    start = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.process_time() - start
+
+
+def prepare_database():
+    name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    env = django_env()
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_demo_content", "--no-accounts", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+        ["compiletranslations"],
+    ):
+        subprocess.run([PY, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, timeout=1800)
+
+
+def wrk(url, seconds=10):
+    command = ["wrk", "-t4", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency", "-H", f"Host: {HOST}"]
+    output = subprocess.run(
+        [*command, "-H", "Cookie: bench=uncached", url], capture_output=True, text=True, timeout=seconds + 60
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    latency = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.group(1) if latency else "–",
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def gunicorn_runs(post_url, times=2):
+    import urllib.request
+
+    sys.path.insert(0, str(BASE_DIR))
+    from core.testing.servers import stop_process_group
+
+    port = 18000 + os.getpid() % 1000
+    env = {**django_env(), "BIND": f"127.0.0.1:{port}", "GUNICORN_MAX_REQUESTS": "0"}
+    OUT.mkdir(exist_ok=True)
+    with open(OUT / "speed-gunicorn.log", "wb") as log:
+        process = subprocess.Popen(
+            [GUNICORN, "-c", "gunicorn.conf.py", "config.wsgi:application"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}{post_url}"
+            for _ in range(120):
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
+                    break
+                time.sleep(0.5)
+            wrk(url, seconds=3)  # warm-up: every worker loads templates and connects
+            return [wrk(url) for _ in range(times)]
+        finally:
+            stop_process_group(process, seconds=20)
+
+
+def verdict(ok):
+    return "**met**" if ok else "**not met**"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="up to 1,000 posts (skips 10,000)")
+    options = parser.parse_args()
+    started = datetime.now(UTC)
+    load_before = os.getloadavg()
+    print("Preparing the database (migrate, demo content, collectstatic) …", flush=True)
+    prepare_database()
+    urls = django_command("urls")
+    rows = []  # (scenario, measured dict, cpu target, query target)
+
+    def measure(label, names):
+        measured = django_command("measure", json.dumps({name: urls[name] for name in names}))
+        for name in names:
+            target = (POST_CPU_MS, POST_QUERIES) if name == "post" else (LISTING_CPU_MS, LISTING_QUERIES)
+            rows.append((f"{LABELS[name]}, {label}", measured[name], *target))
+        return measured["_calibration"]
+
+    print("The peers' workload: 100 comments, 20 further posts …", flush=True)
+    django_command("comments", "1")
+    django_command("posts", "30")  # the demo's 10 and the workload's 20
+    calibrations = [measure("100 comments, 30 posts", ["post", "index", "category", "year"])]
+    django_command("comments", "0")
+    calibrations.append(measure("0 comments", ["post"]))
+    django_command("comments", "10")
+    calibrations.append(measure("1,000 comments", ["post"]))
+    django_command("comments", "1")
+    for posts in [1000] if options.quick else [1000, 10000]:
+        print(f"{posts:,} posts …", flush=True)
+        django_command("posts", str(posts), timeout=7200)
+        calibrations.append(measure(f"100 comments, {posts:,} posts", ["post", "index", "category", "year"]))
+    print("gunicorn without Redis, wrk -t4 -c16 -d10s, twice …", flush=True)
+    runs = gunicorn_runs(urls["post"])
+
+    lines = [
+        "| Scenario (every cache empty, in-process) | CPU ms (median) | target | SQL queries | target | verdict |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, measured, cpu_target, query_target in rows:
+        ok = measured["cpu_ms"] <= cpu_target and measured["queries"] <= query_target
+        lines.append(
+            f"| {name} | {measured['cpu_ms']:.1f} | ≤ {cpu_target} | {measured['queries']} | ≤ {query_target} | "
+            f"{verdict(ok)} |"
+        )
+    for kind in ("Post page", "Index", "Category archive", "Year archive"):
+        counts = [measured["queries"] for name, measured, *_ in rows if name.startswith(kind)]
+        lines.append(
+            f"| {kind}: queries flat over comments and posts | – | – | {', '.join(map(str, counts))} | equal | "
+            f"{verdict(len(set(counts)) == 1)} |"
+        )
+    for number, run in enumerate(runs, 1):
+        errors = f", {run['errors']} errors" if run["errors"] else ""
+        lines.append(
+            f"| gunicorn without Redis, post page with 100 comments, wrk -t4 -c16 -d10s, run {number} "
+            f"(req/s; p50 {run['p50']}{errors}) | {run['rps']:.1f} req/s | ≥ {GUNICORN_RPS} req/s | – | – | "
+            f"{verdict(run['rps'] >= GUNICORN_RPS and not run['errors'])} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    cpu = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError):
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
+    memory = ""
+    with contextlib.suppress(OSError, AttributeError):
+        kilobytes = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kilobytes / 1024**2:.1f} GB RAM, "
+    pg_version = subprocess.run(
+        ["psql", DATABASE_URL, "-Atc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
+    section = f"""## Speed
+
+`bench/speed_bench.py` (issue 17): PostgreSQL, no Redis (nothing cached: every request renders from
+scratch), production settings. In-process rows: Django's test client in one process, {RUNS} requests
+each, median of `time.process_time()` (PostgreSQL's CPU not included) and the SQL queries of one more
+request. Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
+level 3; 1,000 = the same ten times) and the demo's 10 posts plus 20 (bench/workload.py), then more posts.
+gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last.
+
+Machine: {os.cpu_count()} CPU(s) (nproc), {cpu}, {memory}Python {platform.python_version()}, PostgreSQL
+{pg_version or "?"}; **shared with five other engineers' test runs while measured** (load average at start
+{" ".join(f"{value:.2f}" for value in load_before)}; a pure-Python loop of 10 million additions took
+{min(calibrations):.2f}–{max(calibrations):.2f} s during the run, so CPU figures vary between runs).
+Measured {started:%Y-%m-%d %H:%M} UTC{" (--quick: 10,000 posts skipped)" if options.quick else ""}.
+
+{table}
+"""
+    write_section(section)
+
+
+def write_section(section):
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(r"^## Speed\n.*?(?=^## |\Z)", re.M | re.S)
+    text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text.rstrip() + "\n")
+    print(f"Wrote the Speed section of {RESULTS}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--django":
+        run_django(sys.argv[2:])
+    else:
+        main()

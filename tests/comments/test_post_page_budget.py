@@ -1,0 +1,75 @@
+"""Issue 17's query budget for the post page with every cache empty: at most POST_PAGE_QUERIES, the same
+for 0, 100 and 1,000 comments (nested to level 3, like the peers' workload) and for 10 or 110 posts.
+
+Measured on PostgreSQL and SQLite: 10 (site, home page, index with the restriction flag, post, site
+settings, categories and authors, menu, comments, related posts, the footer links' pages)."""
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from blog.factories import BlogPostPageFactory
+from comments.factories import PostCommentFactory
+from comments.models import PostComment, Status
+
+POST_PAGE_QUERIES = 10
+
+
+def add_comments(post, count, threaded=100):
+    """`count` approved comments: the first `threaded` through the factory in threads of a comment and
+    replies down to level 3, the rest as top-level comments saved directly (faster, already public)."""
+    parent = None
+    for number in range(min(count, threaded)):
+        parent = PostCommentFactory(
+            post=post, parent=parent if number % 4 else None, status=Status.APPROVED, comment=f"Kommentar {number}"
+        )
+    template = PostCommentFactory.build(post=post, status=Status.APPROVED, is_public=True)
+    for number in range(count - threaded):
+        template.pk = template.id = None
+        template.comment_ptr_id = template.xtdcomment_ptr_id = None
+        template.thread_id = 0
+        template.comment = f"Kommentar in Menge {number}"
+        template._state.adding = True
+        template.save()
+
+
+def queries_for(client, url):
+    client.get(url)  # fills what is filled once (the comments' stored HTML, image renditions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_post_page_queries_do_not_grow_with_comments_or_posts(client, post, blog_index):
+    client.cookies["bench"] = "uncached"  # any cookie: the page cache steps aside
+    counts = {}
+    for size in (0, 100, 1000):
+        if size:
+            add_comments(post, size, threaded=100) if size == 100 else add_comments(post, size - 100, threaded=0)
+        counts[f"{size} comments"] = queries_for(client, post.url)
+    assert PostComment.objects.filter(is_public=True).count() == 1000
+    for number in range(10):
+        BlogPostPageFactory(parent=blog_index, title=f"Weiterer Beitrag {number}")
+    counts["11 posts"] = queries_for(client, post.url)
+    for number in range(100):
+        BlogPostPageFactory(parent=blog_index, title=f"Noch ein Beitrag {number}")
+    counts["111 posts"] = queries_for(client, post.url)
+
+    assert set(counts.values()) == {counts["0 comments"]}, counts
+    assert counts["0 comments"] <= POST_PAGE_QUERIES
+
+
+@pytest.mark.django_db
+def test_post_page_query_budget_holds_for_a_reader_with_a_held_comment(client, post, post_comment):
+    add_comments(post, 100)
+    post_comment(post, comment="Mein eigener wartender Kommentar")  # sets the preview cookie
+    client.get(post.url)  # the landing after sending (its message) and the first fill of the stored HTML
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(post.url).content.decode()
+    assert "Mein eigener wartender Kommentar" in content
+
+    # The preview adds the reader's own comment to the same one query; nothing else.
+    assert len(queries) <= POST_PAGE_QUERIES
