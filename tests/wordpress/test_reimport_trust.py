@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 KEPT = "in der Website geändert, nicht überschrieben"
 ERNA_TEXT = "<![CDATA[Schöner Artikel &#8211; <b>danke</b>!]]>"
-HELD_STATUS = "<wp:comment_content><![CDATA[Noch nicht freigegeben.]]></wp:comment_content><wp:comment_approved><![CDATA[0]]>"
+HELD_STATUS = (
+    "<wp:comment_content><![CDATA[Noch nicht freigegeben.]]></wp:comment_content><wp:comment_approved><![CDATA[0]]>"
+)
 
 
 def comment(wp_id):
