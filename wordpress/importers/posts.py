@@ -6,8 +6,10 @@ from urllib.parse import urlparse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.log_actions import log
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
+from wagtail.signals import page_published
 
 from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, is_reserved_post_slug
 
@@ -52,13 +54,38 @@ class PostImporter(ObjectImporter):
     def create(self, key, item):
         page = BlogPostPage(slug=self.post_slug(item), live=False, has_unpublished_changes=True)
         self.apply_fields(page, self.fields)
+        now = timezone.now()
+        posted_at = self.fields["posted_at"]
+        scheduled = item.status == "future" and posted_at and posted_at > now
         if item.status in LIVE_STATUSES:
-            page.first_published_at = self.fields["posted_at"]
+            page.first_published_at = posted_at
+        if item.status in LIVE_STATUSES and not scheduled:
+            # Created live: what `revision.publish()` would write to a new page, written by the first
+            # save, instead of saving the page three times (create, revision, publish).
+            page.live, page.has_unpublished_changes = True, False
+            page.first_published_at = posted_at or now
+            page.last_published_at = now
         # A fresh instance: a rolled-back item must not leave a stale child count behind.
         BlogIndexPage.objects.get(pk=self.run.blog_index.pk).add_child(instance=page)
-        self.save_revision(page, item)
+        if page.live:
+            self.publish_new(page, item)
+        else:
+            # add_child has just validated the page (Page.save cleans it): the revision need not again.
+            self.save_revision(page, item, clean=False)
         self.report.count(self.kind, "created")
         return PageRef(page.pk, page.latest_revision_id)
+
+    def publish_new(self, page, item):
+        """The first revision of a page created live, recorded as Wagtail records a publish: the page's
+        live revision, the "wagtail.publish" audit entry and the `page_published` signal (the caches
+        listen; the run collects their invalidations, core.cache.deferred_invalidation)."""
+        revision = page.save_revision(clean=False, changed=False)
+        Page.objects.filter(pk=page.pk).update(live_revision=revision)
+        page.live_revision = revision
+        log(page, "wagtail.publish", revision=revision, content_changed=True)
+        page_published.send(sender=BlogPostPage, instance=page, revision=revision)
+        self.sync_view_restriction(page, item)
+        self.run.written_pages.append(page.pk)
 
     def update(self, ref, item, entry):
         page = BlogPostPage.objects.get(pk=ref.pk)
@@ -149,11 +176,11 @@ class PostImporter(ObjectImporter):
         ]
         page.categories = fields["categories"]
 
-    def save_revision(self, page, item):
+    def save_revision(self, page, item, clean=True):
         now = timezone.now()
         posted_at = self.fields["posted_at"]
         page.go_live_at = posted_at if item.status == "future" and posted_at and posted_at > now else None
-        revision = page.save_revision()
+        revision = page.save_revision(clean=clean)
         if item.status in LIVE_STATUSES:
             revision.publish()
         elif page.live:
