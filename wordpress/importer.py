@@ -140,7 +140,8 @@ class WordPressImporter:
             self.scan_error = str(error)
 
     def import_all(self):
-        batch = Batch(ITEMS_PER_TRANSACTION)
+        # The new comments of a batch's posts go in together, before the batch commits.
+        batch = Batch(ITEMS_PER_TRANSACTION, before_commit=self.flush_comments)
         try:
             for kind, data in wxr.read_wxr(self.path):
                 batch.open()
@@ -176,6 +177,10 @@ class WordPressImporter:
         if self.done_posts % PROGRESS_EVERY == 0:
             self.report_progress()
 
+    def flush_comments(self):
+        count = len(self.comments.pending)
+        self.guarded(_("Neue Kommentare (%(count)s)") % {"count": count}, self.comments.flush)
+
     def report_progress(self):
         self.progress(_("Beiträge: %(done)s/%(total)s") % {"done": self.done_posts, "total": self.total_posts})
 
@@ -184,13 +189,15 @@ class WordPressImporter:
         mark, written = self.undo.mark(), len(self.written_pages)
         try:
             with transaction.atomic():
-                return function(*args)
+                result = function(*args)
         except Exception as error:  # noqa: BLE001 - any failure of one item is reported, not raised
             self.report.errors.append(f"{label}: {error}")
             # What the run noted inside the rolled-back transaction no longer exists.
             self.undo.rollback_to(mark)
             del self.written_pages[written:]
             return None
+        self.undo.forget_before(mark)
+        return result
 
     def update_reference_index(self):
         """Wagtail's "usage" index for the posts this run wrote, once each."""
@@ -204,10 +211,11 @@ class WordPressImporter:
 class Batch:
     """Commits every `size` items instead of after each one: one transaction, a savepoint per item."""
 
-    def __init__(self, size):
+    def __init__(self, size, before_commit=None):
         self.size = size
         self.count = 0
         self.atomic = None
+        self.before_commit = before_commit or (lambda: None)
 
     def open(self):
         if self.atomic is None:
@@ -224,6 +232,8 @@ class Batch:
         if atomic is not None:
             if rollback:
                 transaction.set_rollback(True)
+            else:
+                self.before_commit()
             atomic.__exit__(None, None, None)
 
 

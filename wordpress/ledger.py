@@ -39,13 +39,25 @@ class Undo:
             self.journal.append((members, value, None))
             members.add(value)
 
+    def append(self, items, value):
+        self.journal.append((items, None, None))
+        items.append(value)
+
     def mark(self):
         return len(self.journal)
+
+    def forget_before(self, mark):
+        """An item at the outermost level succeeded: nothing before it will be taken back (keeps the
+        journal from growing with the export)."""
+        if mark == 0:
+            self.journal.clear()
 
     def rollback_to(self, mark):
         while len(self.journal) > mark:
             container, key, previous = self.journal.pop()
-            if isinstance(container, set):
+            if isinstance(container, list):
+                container.pop()
+            elif isinstance(container, set):
                 container.discard(key)
             elif previous is self._MISSING:
                 container.pop(key, None)

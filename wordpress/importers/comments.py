@@ -54,6 +54,7 @@ class CommentImporter:
         self.ip_cutoff = timezone.now() - datetime.timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
         self.store_ips = settings.COMMENTS_IP_STORAGE != "none"
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        self.pending = []  # new threads of the posts imported since the last flush
 
     def ip_to_store(self, address, submitted):
         if not self.store_ips or submitted < self.ip_cutoff:
@@ -107,17 +108,27 @@ class CommentImporter:
                 lifecycle.record_imported(instance)
                 one_by_one.append((comment.wp_id, instance, {"hash": comment_hash(values, status), "status": status}))
             placed[comment.wp_id] = instance
-        if new:
-            lifecycle.create_imported([instance for _wp_id, instance, _status, _values in new])
-        rows = one_by_one + [
+        for row in new:
+            self.run.undo.append(self.pending, row)  # inserted with the other posts' (flush)
+        self.ledger.record_many(self.kind, one_by_one)
+        for _row in one_by_one:
+            self.report.count(self.kind, "created")
+        if changed:
+            self.update_changed(changed)
+
+    def flush(self):
+        """Insert the new threads of the posts since the last flush (the run calls it before each commit)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        lifecycle.create_imported([instance for _wp_id, instance, _status, _values in pending])
+        rows = [
             (wp_id, instance, {"hash": comment_hash(values, status), "status": status})
-            for wp_id, instance, status, values in new
+            for wp_id, instance, status, values in pending
         ]
         self.ledger.record_many(self.kind, rows)
         for _row in rows:
             self.report.count(self.kind, "created")
-        if changed:
-            self.update_changed(changed)
 
     def values(self, comment, entry, post_date):
         """What the comment's row gets, and its status; (None, None) when it is skipped."""

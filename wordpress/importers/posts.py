@@ -84,7 +84,8 @@ class PostImporter(ObjectImporter):
         page.live_revision = revision
         log(page, "wagtail.publish", revision=revision, content_changed=True)
         page_published.send(sender=BlogPostPage, instance=page, revision=revision)
-        self.sync_view_restriction(page, item)
+        if item.status == "private" or item.password:
+            self.sync_view_restriction(page, item)  # a new page has no restriction to remove
         self.run.written_pages.append(page.pk)
 
     def update(self, ref, item, entry):
