@@ -8,7 +8,8 @@ spam, pingbacks) to a temporary folder, then, each in a fresh process and a fres
 - parse: the streaming reader alone over the file, peak Python memory (tracemalloc) and peak RSS;
 - import: the whole import into a fresh database (SQLite unless --database-url), posts/s,
   comments/s, peak RSS (ru_maxrss) against the RSS before the import started;
-- rerun: the same export again (nothing may change), for the small export.
+- rerun: the same export again (nothing may change), for both exports;
+- check: posts and comments in the database against the report, every reply in its parent's thread.
 
 Memory must not grow with the size of the export: compare the small and the large export. The
 "## WordPress import" section of bench/RESULTS.md is printed at the end (paste or --write it).
@@ -185,7 +186,28 @@ def child_import(export, database_url, workdir, rerun):
                 "fatal": report.fatal,
             }
         )
-    return {"rss_before_mb": rss_before, "rss_peak_mb": peak_rss_mb(), "runs": runs}
+    return {"rss_before_mb": rss_before, "rss_peak_mb": peak_rss_mb(), "runs": runs, "check": check_threads()}
+
+
+def check_threads():
+    """Nothing lost: what the database holds, and every reply in its parent's thread one level below it."""
+    from blog.models import BlogPostPage
+    from comments.models import PostComment
+
+    rows = {
+        pk: (parent_id, thread_id, level)
+        for pk, parent_id, thread_id, level in PostComment.norel_objects.values_list(
+            "pk", "parent_id", "thread_id", "level"
+        )
+    }
+    broken = 0
+    for pk, (parent_id, thread_id, level) in rows.items():
+        if parent_id == pk:
+            broken += thread_id != pk or level != 0
+            continue
+        parent = rows.get(parent_id)
+        broken += parent is None or parent[1] != thread_id or parent[2] + 1 != level
+    return {"posts": BlogPostPage.objects.count(), "comments": len(rows), "broken_threads": broken}
 
 
 def run_child(*args):
@@ -247,7 +269,7 @@ def main():
             imported = None
             if not (label == "large" and options.skip_large_import):
                 url = fresh_database_url(options.database_url, workdir, label)
-                imported = run_child("import", str(export), url, str(workdir), "1" if label == "small" else "0")
+                imported = run_child("import", str(export), url, str(workdir), "1")
                 print(f"{posts} posts: import {imported}", file=sys.stderr, flush=True)
             rows.append((posts, size, parse, imported))
 
@@ -276,6 +298,14 @@ def main():
             f"| {posts} posts, {posts * COMMENTS_PER_POST} comments | {size / 2**20:.1f} MB | {parse_cell} | {import_cells} |"
         )
     for posts, _size, _parse, imported in rows:
+        if imported:
+            check, created = imported["check"], imported["runs"][0]["counts"]
+            lines.append("")
+            lines.append(
+                f"{posts}-post export: {check['posts']} posts and {check['comments']} comments in the database "
+                f"(the import reported {created['post'].get('created', 0)} and "
+                f"{created['comment'].get('created', 0)} created), {check['broken_threads']} broken threads."
+            )
         if imported and len(imported["runs"]) > 1:
             rerun = imported["runs"][1]
             changed = sum(rerun["counts"][kind].get(o, 0) for kind in rerun["counts"] for o in ("created", "updated"))

@@ -37,6 +37,13 @@ PAGE_QUERY_PARAMETER = "seite"
 RELATED_POSTS_LIMIT = 5
 # Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
 RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+
+
+def is_reserved_post_slug(slug):
+    """True for a slug a route of the post index claims: the reserved words and four-digit years."""
+    return slug in RESERVED_POST_SLUGS or (is_number(slug) and len(slug) == 4)
+
+
 # The archives' routes take four-digit years; a post dated earlier could not be listed in them (and
 # a regional news site has no posts from the first millennium: such a date is a typo, e.g. 0215).
 # Before it the year and month archives are 404s: year 0 is not even a date for Python.
@@ -523,7 +530,7 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.slug in RESERVED_POST_SLUGS or (is_number(self.slug) and len(self.slug) == 4):
+        if is_reserved_post_slug(self.slug):
             raise ValidationError(
                 {"slug": _("Diese Kurzadresse ist für Archive und Feeds reserviert. Bitte eine andere wählen.")}
             )

@@ -478,6 +478,116 @@ def set_imported_status(comment, status, user=None):
     return True
 
 
+def update_imported(comment, values, status, user=None):
+    """WordPress changed a comment imported before, which nobody changed here since (the importer
+    checks): write its fields (`values`) and `status`, derive the thread's visibility, one audit entry,
+    and tell the caches when readers see something different. Returns False when the comment is gone."""
+    with transaction.atomic():
+        current = _current_status(comment)
+        if current is None:
+            return False
+        was_public = PostComment.norel_objects.filter(pk=comment.pk).values_list("is_public", flat=True).first()
+        PostComment.norel_objects.filter(pk=comment.pk).update(**values, status=status)
+        changed = refresh_visibility([comment.thread_id]) if status != current else set()
+        audit(comment, "comments.import", user, status_before=current, status_after=status)
+        _reload_flags(comment)
+        if changed or was_public or comment.is_public:
+            _announce([comment.object_pk])
+    return True
+
+
+def _insert_many(comments):
+    """INSERT unsaved PostComments, one statement per table. `bulk_create` refuses multi-table models
+    (PostComment → XtdComment → django_comments' Comment), so this does what `Model.save` does for each
+    table of the chain, for many rows at once."""
+    chain = [*reversed(PostComment._meta.get_parent_list()), PostComment]
+    base = chain[0]
+    fields = [field for field in base._meta.local_concrete_fields if not field.primary_key]
+    rows = base._base_manager._insert(comments, fields=fields, returning_fields=[base._meta.pk])
+    for comment, (pk,) in zip(comments, rows, strict=True):
+        setattr(comment, base._meta.pk.attname, pk)
+    for model in chain[1:]:
+        for comment in comments:
+            setattr(comment, model._meta.pk.attname, getattr(comment, base._meta.pk.attname))
+        model._base_manager._insert(comments, fields=list(model._meta.local_concrete_fields))
+    for comment in comments:
+        comment._state.adding = False
+        comment._state.db = PostComment.norel_objects.db
+
+
+def create_imported(comments):
+    """Insert many new imported comments at once (the WordPress import of a post's new threads).
+
+    `comments` are unsaved PostComments in an order where a parent comes before its replies; each has
+    `import_parent`, another comment of the list or None (a new thread). The threading xtd computes one
+    save at a time (`thread_id`, `parent_id`, `level`, `order`, `nested_count`) is computed here in
+    memory: one INSERT per thread level instead of two saves and a thread walk per comment. Then the
+    visibility of the new threads is derived and each comment gets its audit entry, as `record_imported`
+    does for one comment. Returns the comments, saved.
+    """
+    from wagtail.log_actions import registry as log_registry
+
+    if not comments:
+        return []
+    children = {}
+    for comment in comments:
+        parent = comment.import_parent
+        comment.level = 0 if parent is None else parent.level + 1
+        if parent is not None:
+            children.setdefault(id(parent), []).append(comment)
+    roots = [comment for comment in comments if comment.import_parent is None]
+    for root in roots:
+        # xtd's `order`: the position in the thread, depth first, replies in the order they came.
+        order, stack = 0, [root]
+        while stack:
+            current = stack.pop()
+            order += 1
+            current.order = order
+            stack.extend(reversed(children.get(id(current), [])))
+    for comment in reversed(comments):
+        comment.nested_count = sum(1 + child.nested_count for child in children.get(id(comment), []))
+    with transaction.atomic():
+        for level in range(max(comment.level for comment in comments) + 1):
+            batch = [comment for comment in comments if comment.level == level]
+            for comment in batch:
+                parent = comment.import_parent
+                comment.parent_id = parent.pk if parent is not None else 0
+                comment.thread_id = parent.thread_id if parent is not None else 0
+            _insert_many(batch)
+            if level == 0:
+                PostComment.norel_objects.filter(pk__in=[root.pk for root in batch]).update(
+                    thread_id=F("pk"), parent_id=F("pk")
+                )
+                for root in batch:
+                    root.thread_id = root.parent_id = root.pk
+        changed = refresh_visibility({root.pk for root in roots})
+        log_model = log_registry.get_log_model_for_model(PostComment)
+        if log_model is not None:
+            from django.contrib.contenttypes.models import ContentType
+            from django.utils import timezone
+
+            content_type = ContentType.objects.get_for_model(PostComment, for_concrete_model=False)
+            now = timezone.now()
+            log_model.objects.bulk_create(
+                log_model(
+                    content_type=content_type,
+                    label=log_label(comment),
+                    action="comments.import",
+                    timestamp=now,
+                    data={"comment_id": comment.pk, "status_after": comment.status},
+                    object_id=str(comment.pk),
+                )
+                for comment in comments
+            )
+        if changed:
+            _announce({comment.object_pk for comment in comments if comment.pk in changed})
+    visible = PostComment.norel_objects.filter(pk__in=changed, is_public=True).values_list("pk", flat=True)
+    public_ids = set(visible) if changed else set()
+    for comment in comments:
+        comment.is_public = comment.pk in public_ids
+    return comments
+
+
 def _content_type_of(post):
     from django.contrib.contenttypes.models import ContentType
 
@@ -494,6 +604,7 @@ __all__ = [
     "actions_for",
     "anonymise",
     "apply",
+    "create_imported",
     "delete",
     "edit",
     "record_imported",
@@ -502,4 +613,5 @@ __all__ = [
     "set_imported_status",
     "staff_name",
     "submit",
+    "update_imported",
 ]

@@ -41,6 +41,8 @@ TAG_KEY_PREFIX = "cache:tag:"
 SITE_TAG = "site"
 
 _recordings = contextvars.ContextVar("core_cache_recordings", default=())
+# While a bulk job runs (the WordPress import): the set that collects its invalidations.
+_deferred = contextvars.ContextVar("core_cache_deferred", default=None)
 _scope = contextvars.ContextVar("core_cache_scope", default=None)
 _UNREAD = object()
 
@@ -161,11 +163,28 @@ def invalidate(*tags, reason=""):
     tags = {tag for tag in tags if tag}
     if not tags:
         return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(tags)
+        return
     value = _tick()
     if value is None:
         return  # the cache does not answer: entries expire on their own, nothing can be served stale by it
     cache.set_many({tag_key(tag): value for tag in tags}, timeout=None)
     logger.debug("Cache invalidated %s (%s)", sorted(tags), reason)
+
+
+@contextlib.contextmanager
+def deferred_invalidation(reason=""):
+    """A bulk job (the WordPress import) invalidates once, at the end, every tag its changes named,
+    instead of ticking the clock for each saved row. Yields the set of tags collected so far."""
+    pending = set()
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+        invalidate(*pending, reason=reason or "deferred")
 
 
 def invalidate_everything(reason=""):

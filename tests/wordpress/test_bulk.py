@@ -1,0 +1,77 @@
+"""What the import does in bulk and at the end of the run: threads computed in memory, posts created
+live with Wagtail's publish record, one search-index pass, one cache invalidation."""
+
+import pytest
+
+from wagtail.models import PageLogEntry
+
+from blog.apps import LISTINGS_TAG
+from comments import lifecycle
+from comments.models import PostComment, Status
+from core import cache as core_cache
+from wordpress.models import ImportedObject
+
+pytestmark = pytest.mark.django_db
+
+
+def comment(wp_id):
+    mapping = ImportedObject.objects.get(kind="comment", wp_id=str(wp_id))
+    return PostComment.objects.get(pk=mapping.object_id)
+
+
+def test_a_thread_inserted_in_bulk_has_the_order_and_counts_xtd_would_give_it(imported):
+    chain = [comment(wp_id) for wp_id in range(510, 516)]
+    assert [c.order for c in chain] == [1, 2, 3, 4, 5, 6]
+    assert [c.nested_count for c in chain] == [5, 4, 3, 2, 0, 0]
+    assert [c.parent_id for c in chain[1:]] == [chain[0].pk, chain[1].pk, chain[2].pk, chain[3].pk, chain[3].pk]
+    # A reply written here afterwards is placed by xtd's own save into the imported thread.
+    reply = lifecycle.submit(
+        post=chain[0].content_object,
+        parent=chain[3],
+        name="Später",
+        email="",
+        url="",
+        text="Nachgereicht.",
+        site_id=chain[0].site_id,
+        ip_address=None,
+        user=None,
+        author_token="",
+        status=Status.APPROVED,
+        reasons=[],
+    )
+    assert (reply.thread_id, reply.level, reply.order) == (chain[0].pk, 4, 7)
+    assert comment(510).nested_count == 6
+    assert reply.is_public
+
+
+def test_each_imported_comment_has_one_import_entry_in_the_audit_log(imported):
+    from wagtail.models import ModelLogEntry
+
+    ids = [str(pk) for pk in PostComment.objects.values_list("pk", flat=True)]
+    entries = ModelLogEntry.objects.filter(action="comments.import", object_id__in=ids)
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(ids)
+    assert all("@" not in str(entry.data) and "Bäcker" not in entry.label for entry in entries)
+
+
+def test_a_post_created_live_has_its_live_revision_and_a_publish_entry(imported):
+    page = comment(501).content_object
+    assert page.live and not page.has_unpublished_changes
+    assert page.live_revision_id == page.latest_revision_id
+    assert page.revisions.count() == 1
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision=page.live_revision).exists()
+
+
+def test_imported_posts_are_in_the_search_index(imported, client):
+    response = client.get("/beitraege/suche/", {"q": "Strukturwandel"})
+    assert response.status_code == 200
+    assert "Strukturwandel in der Eifel" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_run_invalidates_the_caches_once_at_the_end(run_import, export_path):
+    # Real commits (as in production): the run's batches commit, and their callbacks run, inside it.
+    before = core_cache.read_clock()
+    run_import(export_path)
+    after = core_cache.read_clock()
+    assert after == before + 1  # one tick for the whole run, not one per saved row
+    assert not core_cache.is_fresh([LISTINGS_TAG], before)

@@ -1,0 +1,235 @@
+"""Posts: one page each below the post index, a revision only when WordPress changed something, never
+over an editor's later revision."""
+
+from urllib.parse import urlparse
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
+from wagtail.models import Page, PageViewRestriction
+from wagtail.rich_text import RichText
+from wagtail.signals import page_published
+
+from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, is_reserved_post_slug
+
+from ..content import ImageRef, convert_body, html_to_plain_text
+from ..models import ImportedObject
+from .base import ObjectImporter, content_hash, make_slug, parse_wp_datetime
+
+Kind = ImportedObject.Kind
+LIVE_STATUSES = {"publish", "private", "future"}
+DRAFT_STATUSES = {"draft", "pending"}
+
+
+class PostImporter(ObjectImporter):
+    kind = Kind.POST
+    model = BlogPostPage
+
+    def run_one(self, item):
+        if item.status not in LIVE_STATUSES | DRAFT_STATUSES:
+            self.report.skip(self.kind, _("Status „%(status)s“") % {"status": item.status or _("leer")})
+            return
+        self.fields = None
+        page_id = self.import_one(item.wp_id, item)
+        if page_id is None:
+            return
+        self.run.comments.import_for_post(page_id, item, self.fields["posted_at"])
+        if item.status in LIVE_STATUSES:
+            link_path = urlparse(item.link).path if item.link else ""
+            page = PageRef(page_id)  # a redirect needs only the page's id
+            if link_path and link_path != "/":
+                self.run.redirects.ensure(link_path, page)
+                # WordPress's comment feed of the post leads to ours (comments/feeds.py).
+                feed = reverse("comments-post-feed", args=[page_id])
+                self.run.redirects.ensure(f"{link_path.rstrip('/')}/feed/", None, link=feed)
+            self.run.redirects.ensure(f"/?p={item.wp_id}", page)
+
+    # The steps of ObjectImporter.import_one. Posts pass page ids around: an unchanged post is never loaded.
+
+    def digest(self, item):
+        self.fields = self.post_fields(item)
+        return content_hash({**self.fields["hashable"], "status": item.status, "password": item.password})
+
+    def load(self, entry):
+        return PageRef(entry.object_id)
+
+    def create(self, key, item):
+        page = BlogPostPage(slug=self.post_slug(item), live=False, has_unpublished_changes=True)
+        self.apply_fields(page, self.fields)
+        now = timezone.now()
+        posted_at = self.fields["posted_at"]
+        scheduled = item.status == "future" and posted_at and posted_at > now
+        if item.status in LIVE_STATUSES:
+            page.first_published_at = posted_at
+        if item.status in LIVE_STATUSES and not scheduled:
+            # Created live: what `revision.publish()` would write to a new page, written by the first
+            # save, instead of saving the page three times (create, revision, publish).
+            page.live, page.has_unpublished_changes = True, False
+            page.first_published_at = posted_at or now
+            page.last_published_at = now
+        # A fresh instance: a rolled-back item must not leave a stale child count behind.
+        BlogIndexPage.objects.get(pk=self.run.blog_index.pk).add_child(instance=page)
+        if page.live:
+            self.publish_new(page, item)
+        else:
+            # add_child has just validated the page (Page.save cleans it): the revision need not again.
+            self.save_revision(page, item, clean=False)
+        self.report.count(self.kind, "created")
+        return PageRef(page.pk, page.latest_revision_id)
+
+    def publish_new(self, page, item):
+        """The first revision of a page created live, recorded as Wagtail records a publish: the page's
+        live revision, the "wagtail.publish" audit entry and the `page_published` signal (the caches
+        listen; the run collects their invalidations, core.cache.deferred_invalidation)."""
+        revision = page.save_revision(clean=False, changed=False)
+        Page.objects.filter(pk=page.pk).update(live_revision=revision)
+        page.live_revision = revision
+        log(page, "wagtail.publish", revision=revision, content_changed=True)
+        page_published.send(sender=BlogPostPage, instance=page, revision=revision)
+        if item.status == "private" or item.password:
+            self.sync_view_restriction(page, item)  # a new page has no restriction to remove
+        self.run.written_pages.append(page.pk)
+
+    def update(self, ref, item, entry):
+        page = BlogPostPage.objects.get(pk=ref.pk)
+        if page.latest_revision_id != entry.extra.get("revision_id"):
+            self.report.skip(self.kind, _("nach dem Import in Wagtail bearbeitet (nicht überschrieben)"))
+            return False
+        self.apply_fields(page, self.fields)
+        self.save_revision(page, item)
+        ref.revision_id = page.latest_revision_id
+        return True
+
+    def ledger_data(self, ref, item, digest, entry):
+        if entry is not None and ref.revision_id is None:
+            return entry.extra  # not written: what the ledger knew stays
+        return {"hash": digest, "revision_id": ref.revision_id, "link": item.link}
+
+    def import_one(self, key, data):
+        ref = super().import_one(key, data)
+        return ref.pk if ref is not None else None
+
+    # Fields --------------------------------------------------------------------------------------
+
+    def post_fields(self, item):
+        run = self.run
+        posted_at = parse_wp_datetime(item.post_date_gmt) or parse_wp_datetime(item.post_date, utc=False)
+        local_date = parse_wp_datetime(item.post_date, utc=False)
+        authors = [run.authors.for_post(item)]
+        categories = []
+        for slug, name in item.categories:
+            category = run.categories.for_post(slug, name) if slug else None
+            if category and category not in categories:
+                categories.append(category)
+        blocks = []
+        for block_type, value in convert_body(item.content, run.gallery_ids.get(item.wp_id, ())).blocks:
+            if block_type == "image":
+                image = run.images.resolve(value)
+                if image is None:
+                    continue
+                value = {"image": image, "caption": value.caption[:255], "credit": ""}
+            blocks.append((block_type, value))
+        featured_image = None
+        thumbnail_id = item.meta.get("_thumbnail_id", "").strip()
+        if thumbnail_id:
+            featured_image = run.images.resolve(ImageRef(attachment_id=thumbnail_id))
+        title = item.title[:255] or f"Beitrag {item.wp_id}"
+        intro = html_to_plain_text(item.excerpt)
+        date = timezone.localtime(local_date or posted_at).date() if (local_date or posted_at) else timezone.localdate()
+        hashable = {
+            "title": title,
+            "intro": intro,
+            "date": date.isoformat(),
+            "posted_at": posted_at.isoformat() if posted_at else "",
+            "authors": [a.pk for a in authors],
+            "categories": [c.pk for c in categories],
+            "featured_image": featured_image.pk if featured_image else None,
+            "comments_enabled": item.comment_status != "closed",
+            "body": [
+                (block_type, {**value, "image": value["image"].pk} if block_type == "image" else value)
+                for block_type, value in blocks
+            ],
+            "slug": item.slug,
+        }
+        return {
+            "hashable": hashable,
+            "title": title,
+            "intro": intro,
+            "date": date,
+            "posted_at": posted_at,
+            "authors": authors,
+            "categories": categories,
+            "featured_image": featured_image,
+            "body": [
+                (block_type, RichText(value) if block_type == "paragraph" else value) for block_type, value in blocks
+            ],
+            "comments_enabled": item.comment_status != "closed",
+        }
+
+    @staticmethod
+    def apply_fields(page, fields):
+        page.title = fields["title"]
+        page.intro = fields["intro"]
+        page.date = fields["date"]
+        page.body = fields["body"]
+        page.featured_image = fields["featured_image"]
+        page.comments_enabled = fields["comments_enabled"]
+        page.post_authors = [
+            BlogPostAuthor(author=author, sort_order=index) for index, author in enumerate(fields["authors"])
+        ]
+        page.categories = fields["categories"]
+
+    def save_revision(self, page, item, clean=True):
+        now = timezone.now()
+        posted_at = self.fields["posted_at"]
+        page.go_live_at = posted_at if item.status == "future" and posted_at and posted_at > now else None
+        revision = page.save_revision(clean=clean)
+        if item.status in LIVE_STATUSES:
+            revision.publish()
+        elif page.live:
+            page.unpublish()
+        page.refresh_from_db(fields=["latest_revision", "live", "live_revision"])
+        self.sync_view_restriction(page, item)
+        # Wagtail's reference index ("usage") is brought up to date once, at the end of the run.
+        self.run.written_pages.append(page.pk)
+
+    @staticmethod
+    def sync_view_restriction(page, item):
+        """WordPress "private" → only logged-in users; a post password → the same password here."""
+        restrictions = PageViewRestriction.objects.filter(page=page)
+        if item.status == "private":
+            wanted = {"restriction_type": PageViewRestriction.LOGIN, "password": ""}
+        elif item.password:
+            wanted = {"restriction_type": PageViewRestriction.PASSWORD, "password": item.password[:255]}
+        else:
+            restrictions.delete()
+            return
+        current = restrictions.first()
+        if current and (current.restriction_type, current.password) == (wanted["restriction_type"], wanted["password"]):
+            return
+        restrictions.delete()
+        PageViewRestriction.objects.create(page=page, **wanted)
+
+    def post_slug(self, item):
+        base = make_slug(item.slug) or make_slug(item.title) or f"beitrag-{item.wp_id}"
+        siblings = Page.objects.child_of(self.run.blog_index)
+        slug, number = base, 1
+        while is_reserved_post_slug(slug) or siblings.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        if slug != base and item.slug:
+            self.report.note(
+                _("Beitrag %(id)s „%(title)s“: Kurzname „%(base)s“ ist schon vergeben, verwendet: „%(slug)s“.")
+                % {"id": item.wp_id, "title": item.title, "base": base, "slug": slug}
+            )
+        return slug
+
+
+class PageRef:
+    """A post by id, and the revision this run wrote (None when it wrote none)."""
+
+    def __init__(self, pk, revision_id=None):
+        self.pk = pk
+        self.revision_id = revision_id
