@@ -1,17 +1,25 @@
-"""Authors and categories in the admin (Snippets), each with a searchable listing."""
+"""The editors' admin: "Beiträge" (the post listing), "Autor(inn)en", "Kategorien" and "Schlagwörter" as menu
+entries of their own, "Veröffentlichen" first when a live post is edited, and no drafts from autosave of an
+empty new post."""
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.action_menu import PublishMenuItem, SaveDraftMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Author, Category
+from .admin_listing import PostListingViewSet
+from .models import Author, BlogPostPage, Category, PostTag
 
 
 class AuthorViewSet(SnippetViewSet):
     model = Author
     icon = "user"
     menu_label = _("Autor(inn)en")
+    menu_order = 51
+    add_to_admin_menu = True
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "bio"]
     # Plain database lookups: partial names ("Schä") find authors without a search index update.
@@ -21,13 +29,81 @@ class AuthorViewSet(SnippetViewSet):
 
 class CategoryViewSet(SnippetViewSet):
     model = Category
-    icon = "tag"
+    icon = "folder-open-inverse"
     menu_label = _("Kategorien")
+    menu_order = 52
+    add_to_admin_menu = True
     list_display = ["name", "slug", "parent"]
     search_fields = ["name", "slug", "description"]
     search_backend_name = None
     ordering = ["name"]
 
 
+class PostTagViewSet(SnippetViewSet):
+    model = PostTag
+    icon = "tag"
+    menu_label = _("Schlagwörter")
+    menu_order = 53
+    add_to_admin_menu = True
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    search_backend_name = None
+    ordering = ["name"]
+
+
 register_snippet(AuthorViewSet)
 register_snippet(CategoryViewSet)
+register_snippet(PostTagViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_post_listing():
+    return PostListingViewSet()
+
+
+@hooks.register("construct_page_action_menu")
+def publish_first_on_live_posts(menu_items, request, context):
+    """On a live post the default button publishes the changes ("Veröffentlichen"); saving a draft, which
+    leaves the public page as it is, is the first entry of the menu beside it and says so."""
+    page = context.get("page")
+    if not isinstance(page, BlogPostPage) or not page.live:
+        return
+    publish = [item for item in menu_items if isinstance(item, PublishMenuItem)]
+    if not publish:
+        return
+    menu_items.remove(publish[0])
+    menu_items.insert(0, publish[0])
+    for item in menu_items:
+        if isinstance(item, SaveDraftMenuItem):
+            item.label = _("Als Entwurf speichern (öffentliche Seite bleibt unverändert)")
+
+
+def is_empty_new_post(data):
+    """A new post's form with nothing but a title: no teaser, no body block, no image."""
+    has_body = any(key.startswith("body-") and key.endswith("-type") for key in data) or data.get("body-count") not in (
+        None,
+        "",
+        "0",
+    )
+    return not (data.get("intro", "").strip() or data.get("featured_image") or has_body)
+
+
+@hooks.register("before_create_page")
+def no_autosave_of_an_empty_new_post(request, parent_page, page_class):
+    """Wagtail's autosave creates the page as soon as the title is typed: a stray draft that then takes
+    the slug. An autosave (a POST that wants JSON) of a new post with nothing but a title is declined as
+    a validation error, which keeps autosave running: it saves as soon as there is content."""
+    if request.method != "POST" or request.accepts("text/html") or not issubclass(page_class, BlogPostPage):
+        return None
+    if not is_empty_new_post(request.POST):
+        return None
+    return JsonResponse(
+        {
+            "success": False,
+            "error_code": "validation_error",
+            "error_message": str(
+                _("Noch nicht gespeichert: automatisch gespeichert wird, sobald der Beitrag Inhalt hat.")
+            ),
+        },
+        status=400,
+    )

@@ -364,6 +364,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # --- Wagtail ----------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "WIR. LEBEN. EIFEL."
+# ASCII slugs only, with the German transliteration (core.text.german_slug, core.widgets.GermanSlugInput).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {
     "default": {
