@@ -491,7 +491,13 @@ class BlogPostAuthor(Orderable):
 
 
 class BlogPostPageForm(WagtailAdminPageForm):
-    """The post form in the admin: a post has at least one author."""
+    """The post form in the admin: a post has at least one author; an empty slug is made from the title by
+    the German rule (GermanSlugPageMixin), not refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned_data = super().clean()
@@ -531,8 +537,18 @@ class BlogPostPageForm(WagtailAdminPageForm):
 
     def follow_go_live_date(self, cleaned_data):
         """The date readers see follows a newly set go-live time, unless the editor changed the date too."""
+        # Compared with the post as it was before this form (the instance is updated after clean()).
         go_live_at = cleaned_data.get("go_live_at")
-        if go_live_at and "go_live_at" in self.changed_data and "date" not in self.changed_data:
+        if not go_live_at or go_live_at == self.instance.go_live_at or cleaned_data.get("date") != self.instance.date:
+            return
+        # The date was not set on purpose when it is still the default (the day the post was started or
+        # last saved) or followed the previous go-live time.
+        unchosen_days = {timezone.localdate()}
+        if self.instance.latest_revision_created_at:
+            unchosen_days.add(timezone.localdate(self.instance.latest_revision_created_at))
+        if self.instance.go_live_at:
+            unchosen_days.add(timezone.localdate(self.instance.go_live_at))
+        if self.instance.date in unchosen_days:
             cleaned_data["date"] = timezone.localdate(go_live_at)
 
 

@@ -2,7 +2,9 @@
 entries of their own, "Veröffentlichen" first when a live post is edited, and no drafts from autosave of an
 empty new post."""
 
+from django.contrib import messages
 from django.http import JsonResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -71,11 +73,13 @@ def publish_first_on_live_posts(menu_items, request, context):
     publish = [item for item in menu_items if isinstance(item, PublishMenuItem)]
     if not publish:
         return
-    menu_items.remove(publish[0])
-    menu_items.insert(0, publish[0])
-    for item in menu_items:
-        if isinstance(item, SaveDraftMenuItem):
-            item.label = _("Als Entwurf speichern (öffentliche Seite bleibt unverändert)")
+    drafts = [item for item in menu_items if isinstance(item, SaveDraftMenuItem)]
+    for item in publish[:1] + drafts[:1]:
+        menu_items.remove(item)
+    menu_items[:0] = publish[:1] + drafts[:1]
+    for item in drafts[:1]:
+        item.label = _("Als Entwurf speichern (öffentliche Seite bleibt unverändert)")
+        item.template_name = "admin/save_draft_of_live_post.html"
 
 
 def is_empty_new_post(data):
@@ -107,3 +111,23 @@ def no_autosave_of_an_empty_new_post(request, parent_page, page_class):
         },
         status=400,
     )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_when_the_date_differs_from_the_go_live_day(request, page):
+    """A post scheduled for one day that readers will see dated another: say so (the date was set on
+    purpose, or the schedule changed afterwards)."""
+    page = page.specific if not isinstance(page, BlogPostPage) else page
+    if not isinstance(page, BlogPostPage) or not page.go_live_at or page.go_live_at <= timezone.now():
+        return
+    go_live_day = timezone.localdate(page.go_live_at)
+    if page.date != go_live_day:
+        messages.warning(
+            request,
+            _(
+                "Achtung: Der Beitrag erscheint am %(go_live)s, Leser sehen aber das Datum %(date)s. "
+                "Wenn das nicht gewollt ist, das Feld „Datum“ anpassen."
+            )
+            % {"go_live": formats.date_format(go_live_day, "d.m.Y"), "date": formats.date_format(page.date, "d.m.Y")},
+        )
