@@ -29,7 +29,7 @@ from core.cache import depends_on, page_tag
 from core.middleware import page_number_used
 from core.text import GermanSlugPageMixin, german_slug, is_number
 
-from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
+from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
 from .blocks import PostBodyBlock
 from .categories import CategoryTree
 
@@ -37,7 +37,7 @@ POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
 RELATED_POSTS_LIMIT = 5
 # Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
-RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor", "schlagwort"}
 # The archives' routes take four-digit years; a post dated earlier could not be listed in them (and
 # a regional news site has no posts from the first millennium: such a date is a typo, e.g. 0215).
 # Before it the year and month archives are 404s: year 0 is not even a date for Python.
@@ -274,6 +274,31 @@ class BlogIndexPage(GermanSlugPageMixin, RoutablePageMixin, Page):
 
         return AtomPostsFeed(self, category=get_object_or_404(Category, slug=slug))(request)
 
+    @path("schlagwort/<slug:slug>/", name="tag")
+    def tag_view(self, request, slug):
+        tag = get_object_or_404(PostTag, slug=slug)
+        depends_on(tag_tag(tag.pk))
+        return self.render_listing(
+            request,
+            self.posts().filter(tagged_items__tag=tag),
+            archive_title=_("Schlagwort: %(name)s") % {"name": tag.name},
+            route=("tag", [slug]),
+            feeds=(self.tag_feed_url(tag, "tag_feed"), self.tag_feed_url(tag, "tag_atom_feed")),
+            tag=tag,
+        )
+
+    @path("schlagwort/<slug:slug>/feed/", name="tag_feed")
+    def tag_feed_view(self, request, slug):
+        from .feeds import PostsFeed
+
+        return PostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+
+    @path("schlagwort/<slug:slug>/feed/atom/", name="tag_atom_feed")
+    def tag_atom_feed_view(self, request, slug):
+        from .feeds import AtomPostsFeed
+
+        return AtomPostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
@@ -405,6 +430,13 @@ class BlogIndexPage(GermanSlugPageMixin, RoutablePageMixin, Page):
 
     def category_feed_url(self, category, route_name):
         return self.url + self.reverse_subpage(route_name, args=[category.slug])
+
+    def tag_feed_url(self, tag, route_name):
+        return self.url + self.reverse_subpage(route_name, args=[tag.slug])
+
+    def tag_url(self, tag):
+        """The archive of a tag: where `/tag/<slug>/` of the old site redirects to (wordpress/)."""
+        return self.url + self.reverse_subpage("tag", args=[tag.slug])
 
     def render_listing(self, request, queryset, archive_title, route=("index", None), feeds=None, **extra):
         depends_on(LISTINGS_TAG)
@@ -637,6 +669,7 @@ class BlogPostPage(GermanSlugPageMixin, RoutablePageMixin, Page):
         index.SearchField("body"),
         index.FilterField("date"),
         index.RelatedFields("categories", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
     ]
 
     class Meta:
@@ -672,6 +705,7 @@ class BlogPostPage(GermanSlugPageMixin, RoutablePageMixin, Page):
         post_categories = SimpleLazyObject(self.shown_categories)
         context["post_authors"] = SimpleLazyObject(self.shown_authors)
         context["post_categories"] = post_categories
+        context["post_tags"] = SimpleLazyObject(self.shown_tags)
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
             context["blog_index"] = SimpleLazyObject(lambda: self.blog_index)
@@ -688,6 +722,11 @@ class BlogPostPage(GermanSlugPageMixin, RoutablePageMixin, Page):
         categories = list(self.categories.all())
         depends_on(*(category_tag(category.pk) for category in categories))
         return categories
+
+    def shown_tags(self):
+        tags = sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+        depends_on(*(tag_tag(tag.pk) for tag in tags))
+        return tags
 
     def shown_authors(self):
         authors = [post_author.author for post_author in self.post_authors.select_related("author")]
