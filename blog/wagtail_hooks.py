@@ -4,14 +4,17 @@ empty new post."""
 
 from django.contrib import messages
 from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.action_menu import PublishMenuItem, SaveDraftMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_guide import EditorGuideView
 from .admin_listing import PostListingViewSet
 from .models import Author, BlogPostPage, Category, PostTag
 
@@ -131,3 +134,28 @@ def warn_when_the_date_differs_from_the_go_live_day(request, page):
             )
             % {"go_live": formats.date_format(go_live_day, "d.m.Y"), "date": formats.date_format(page.date, "d.m.Y")},
         )
+
+
+# Wagtail's help menu links to its English guide and release notes; ours is German and about this site.
+WAGTAIL_ENGLISH_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail")
+
+
+@hooks.register("register_admin_urls")
+def register_editor_guide_url():
+    return [path("anleitung/", EditorGuideView.as_view(), name="editor_guide")]
+
+
+@hooks.register("register_help_menu_item")
+def register_editor_guide_menu_item():
+    return MenuItem(_("Anleitung für die Redaktion"), reverse("editor_guide"), icon_name="help", order=900)
+
+
+@hooks.register("construct_help_menu")
+def drop_wagtails_english_help_links(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_ENGLISH_HELP_ITEMS)]
+
+
+@hooks.register("construct_homepage_panels")
+def drop_wagtails_whats_new_panel(request, panels):
+    """The dashboard's "What's new in Wagtail" links to English release notes."""
+    panels[:] = [panel for panel in panels if getattr(panel, "name", "") != "whats_new_in_wagtail_version"]

@@ -219,3 +219,32 @@ def test_slug_clash_is_explained_above_the_form_with_a_free_slug(
     assert "„ein-beitrag“" in errors and "„ein-beitrag-3“" in errors
     assert "„ein-beitrag-3“" in response.content.decode()
     assert BlogPostPage.objects.count() == 2
+
+
+# --- 6. German help ------------------------------------------------------------------------------
+
+
+def test_help_menu_links_to_our_german_guide_not_wagtails_english_one(editor):
+    html = editor.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("editor_guide") in html
+    assert "guide.wagtail.org" not in html
+    guide = editor.get(reverse("editor_guide"))
+    assert guide.status_code == 200
+    assert "Veröffentlichen und planen" in guide.content.decode()
+
+
+def test_page_approval_group_and_workflow_have_german_names_apart_from_comment_moderators(db):
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import Workflow
+
+    names = set(Group.objects.values_list("name", flat=True))
+    assert "Moderators" not in names and "Seitenfreigabe (Chefredaktion)" in names
+    assert Workflow.objects.filter(name="Freigabe durch die Chefredaktion").exists()
+
+
+def test_wagtail_strings_we_surface_are_german(editor, post):
+    html = editor.get(reverse("wagtailadmin_pages:edit", args=(post.pk,))).content.decode()
+    for english_or_broken in ("domain.com/blog/[my-slug]", "In Moderators approval einreichen", "Go-Live"):
+        assert english_or_broken not in html
+    assert "Zur Freigabe durch die Chefredaktion einreichen" in html
