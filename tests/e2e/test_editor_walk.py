@@ -105,7 +105,8 @@ def test_editor_walk_from_new_post_to_unpublish(live_site, live_server, new_cont
     admin.goto("about:blank")
     # Both the approval and the revision's own go-live time move: publishing re-checks the latter.
     revision = post.revisions.get(approved_go_live_at__isnull=False)
-    moment = timezone.now() - datetime.timedelta(seconds=1)
+    # Whole minutes back: the form shows the time to the minute, and it must stay in the past.
+    moment = (timezone.now() - datetime.timedelta(minutes=2)).replace(second=0, microsecond=0)
     revision.approved_go_live_at = moment
     revision.content["go_live_at"] = moment.isoformat()
     revision.save(update_fields=["approved_go_live_at", "content"])
