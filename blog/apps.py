@@ -14,6 +14,11 @@ def category_tag(category_id):
     return f"category:{category_id}"
 
 
+def tag_tag(tag_id):
+    """The cache tag of a Schlagwort's archive (a post tag, not to be confused with cache tags)."""
+    return f"posttag:{tag_id}"
+
+
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Beiträge")
@@ -25,7 +30,7 @@ class BlogConfig(AppConfig):
         from core.invalidation import invalidate_on_commit, register_page_tags
 
         from .front_cache import connect_front_cache_purges
-        from .models import Author, BlogPostPage, Category
+        from .models import Author, BlogPostPage, Category, PostTag
 
         # A post shows on its own page, on the listings and in "Weitere Beiträge" of the posts that show it
         # (they record its page tag); never in the menu.
@@ -41,7 +46,11 @@ class BlogConfig(AppConfig):
                     category_tag(instance.pk), LISTINGS_TAG, CATEGORIES_TAG, reason=f"category {instance.pk}"
                 )
 
-        for model, receiver in ((Author, author_changed), (Category, category_changed)):
+        def tag_changed(sender, instance, created=False, **kwargs):
+            if not created:
+                invalidate_on_commit(tag_tag(instance.pk), LISTINGS_TAG, reason=f"post tag {instance.pk}")
+
+        for model, receiver in ((Author, author_changed), (Category, category_changed), (PostTag, tag_changed)):
             post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"blog_cache_save_{model.__name__}")
             post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"blog_cache_delete_{model.__name__}")
         connect_front_cache_purges()

@@ -1,6 +1,7 @@
-"""RSS 2.0 and Atom feeds of the posts, for all posts and per category.
+"""RSS 2.0 and Atom feeds of the posts, for all posts, per category and per tag (Schlagwort).
 
-Served by the routes of BlogIndexPage (`feed/`, `feed/atom/`, `kategorie/<slug>/feed/`, ...).
+Served by the routes of BlogIndexPage (`feed/`, `feed/atom/`, `kategorie/<slug>/feed/`,
+`schlagwort/<slug>/feed/`, ...).
 Authors appear by name only: no e-mail address of anyone is ever put into a feed.
 """
 
@@ -19,16 +20,17 @@ FEED_ITEMS = 20
 class PostsFeed(Feed):
     feed_type = Rss201rev2Feed
 
-    def __init__(self, blog_index, category=None):
+    def __init__(self, blog_index, category=None, tag=None):
         super().__init__()
         self.blog_index = blog_index
         self.category = category
+        self.tag = tag
 
     def get_object(self, request, *args, **kwargs):
         # Absolute URLs come from Wagtail's Site, not from django.contrib.sites.
         self.request = request
         self.site_name = SiteSettings.for_request(request).site_name
-        return self.category
+        return self.category or self.tag
 
     def title(self, category):
         if category is None:
@@ -38,11 +40,15 @@ class PostsFeed(Feed):
     def description(self, category):
         if category is None:
             return _("Die neuesten Beiträge")
+        if self.tag is not None:
+            return _("Die neuesten Beiträge mit dem Schlagwort %(name)s") % {"name": self.tag.name}
         return category.description or _("Die neuesten Beiträge in der Kategorie %(name)s") % {"name": category.name}
 
     def link(self, category):
         if category is None:
             return self.blog_index.get_full_url(self.request)
+        if self.tag is not None:
+            return self.blog_index.full_url_for("tag", [self.tag.slug], self.request)
         return self.blog_index.full_url_for("category", [category.slug], self.request)
 
     def feed_url(self, category):
@@ -50,7 +56,9 @@ class PostsFeed(Feed):
 
     def items(self, category):
         posts = self.blog_index.posts()
-        if category is not None:
+        if self.tag is not None:
+            posts = self.blog_index.posts().filter(tagged_items__tag=self.tag)
+        elif category is not None:
             posts = self.blog_index.posts_in_category(category)
         return posts[:FEED_ITEMS]
 

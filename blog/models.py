@@ -11,13 +11,15 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase, TagBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultipleChooserPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -26,9 +28,9 @@ from wagtail.search import index
 from core.cache import depends_on, page_tag
 from core.middleware import page_number_used
 from core.restrictions import OneQueryRestrictionsMixin, public
-from core.text import is_number
+from core.text import GermanSlugPageMixin, german_slug, is_number
 
-from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag
+from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
 from .blocks import PostBodyBlock
 from .categories import CategoryTree
 
@@ -36,7 +38,7 @@ POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
 RELATED_POSTS_LIMIT = 5
 # Sub-paths of the post index that its routes claim: a post with such a slug could never be reached.
-RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor"}
+RESERVED_POST_SLUGS = {"feed", "suche", "kategorie", "autor", "schlagwort"}
 
 
 def is_reserved_post_slug(slug):
@@ -71,6 +73,30 @@ def clean_search_query(raw):
     return " ".join("".join(kept).split())[:SEARCH_QUERY_MAX_LENGTH].strip()
 
 
+def free_slug(model, base, exclude_pk=None, field="slug", max_length=255):
+    """`base`, or `base-2`, `base-3`… : the first one no other row of `model` uses."""
+    base = base[:max_length]
+    taken = set(
+        model.objects.filter(**{f"{field}__startswith": base}).exclude(pk=exclude_pk).values_list(field, flat=True)
+    )
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+class NamedSlugMixin:
+    """For snippets with a name and a slug: an empty slug is filled from the name by the German rule
+    (core.text.german_slug), made unique."""
+
+    def clean(self):
+        super().clean()
+        if not self.slug and self.name:
+            self.slug = free_slug(type(self), german_slug(self.name) or "eintrag", exclude_pk=self.pk)
+
+
 def with_listing_data(queryset):
     """What every list of posts shows (title, date, teaser, image, authors, categories) in a fixed
     number of queries, whatever the number of posts: the one place listing querysets are built."""
@@ -87,11 +113,18 @@ def with_listing_data(queryset):
     )
 
 
-class Author(index.Indexed, models.Model):
+class Author(NamedSlugMixin, index.Indexed, models.Model):
     """A person who writes posts; readers find all their posts on the author's archive page."""
 
     name = models.CharField(_("Name"), max_length=255)
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=255, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=255,
+        unique=True,
+        blank=True,
+        allow_unicode=False,
+        help_text=_("Wird beim Tippen aus dem Namen gebildet (ä → ae, ß → ss); leer lassen genügt."),
+    )
     bio = models.TextField(_("Kurzbiografie"), blank=True)
     email = models.EmailField(
         _("E-Mail (nur intern)"),
@@ -107,7 +140,13 @@ class Author(index.Indexed, models.Model):
         related_name="+",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("email")]
+    panels = [
+        TitleFieldPanel("name", placeholder=False, classname=""),
+        FieldPanel("slug"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("email"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("slug")]
 
     class Meta:
@@ -119,11 +158,17 @@ class Author(index.Indexed, models.Model):
         return self.name
 
 
-class Category(index.Indexed, models.Model):
+class Category(NamedSlugMixin, index.Indexed, models.Model):
     """A topic such as "Demographie"; each category has its own archive and feed."""
 
     name = models.CharField(_("Name"), max_length=255)
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=255, unique=True)
+    slug = models.SlugField(
+        _("Kurzname (URL)"),
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text=_("Wird beim Tippen aus dem Namen gebildet (ä → ae, ß → ss); leer lassen genügt."),
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
     # WordPress nests categories ("Region" → "Vulkaneifel"); as there, a category's archive and feed
     # also list the posts of the categories below it.
@@ -136,7 +181,12 @@ class Category(index.Indexed, models.Model):
         related_name="children",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("description")]
+    panels = [
+        TitleFieldPanel("name", placeholder=False, classname=""),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("slug")]
 
     class Meta:
@@ -159,7 +209,7 @@ class Category(index.Indexed, models.Model):
         return CategoryTree.load().with_descendants(self.pk)
 
 
-class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
+class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """ "Beiträge": lists the posts below it, newest first, and serves the archives and feeds."""
 
     template = "pages/blog_index_page.html"
@@ -230,6 +280,31 @@ class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
         from .feeds import AtomPostsFeed
 
         return AtomPostsFeed(self, category=get_object_or_404(Category, slug=slug))(request)
+
+    @path("schlagwort/<slug:slug>/", name="tag")
+    def tag_view(self, request, slug):
+        tag = get_object_or_404(PostTag, slug=slug)
+        depends_on(tag_tag(tag.pk))
+        return self.render_listing(
+            request,
+            self.posts().filter(tagged_items__tag=tag),
+            archive_title=_("Schlagwort: %(name)s") % {"name": tag.name},
+            route=("tag", [slug]),
+            feeds=(self.tag_feed_url(tag, "tag_feed"), self.tag_feed_url(tag, "tag_atom_feed")),
+            tag=tag,
+        )
+
+    @path("schlagwort/<slug:slug>/feed/", name="tag_feed")
+    def tag_feed_view(self, request, slug):
+        from .feeds import PostsFeed
+
+        return PostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+
+    @path("schlagwort/<slug:slug>/feed/atom/", name="tag_atom_feed")
+    def tag_atom_feed_view(self, request, slug):
+        from .feeds import AtomPostsFeed
+
+        return AtomPostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
 
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
@@ -363,6 +438,13 @@ class BlogIndexPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     def category_feed_url(self, category, route_name):
         return self.url + self.reverse_subpage(route_name, args=[category.slug])
 
+    def tag_feed_url(self, tag, route_name):
+        return self.url + self.reverse_subpage(route_name, args=[tag.slug])
+
+    def tag_url(self, tag):
+        """The archive of a tag: where `/tag/<slug>/` of the old site redirects to (wordpress/)."""
+        return self.url + self.reverse_subpage("tag", args=[tag.slug])
+
     def render_listing(self, request, queryset, archive_title, route=("index", None), feeds=None, **extra):
         depends_on(LISTINGS_TAG)
         posts_page = self.paginate(request, queryset)
@@ -447,7 +529,13 @@ class BlogPostAuthor(Orderable):
 
 
 class BlogPostPageForm(WagtailAdminPageForm):
-    """The post form in the admin: a post has at least one author."""
+    """The post form in the admin: a post has at least one author; an empty slug is made from the title by
+    the German rule (GermanSlugPageMixin), not refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned_data = super().clean()
@@ -460,10 +548,77 @@ class BlogPostPageForm(WagtailAdminPageForm):
         ]
         if not any(authors):
             self.add_error(None, _("Bitte mindestens eine Autorin oder einen Autor auswählen."))
+        self.explain_slug_clash()
+        self.follow_go_live_date(cleaned_data)
         return cleaned_data
 
+    def explain_slug_clash(self):
+        """Wagtail reports a taken slug on the "Veröffentlichung" (promote) tab only; say it above the form, on every tab,
+        with a free slug to take instead."""
+        slug = self.data.get("slug", "").strip()
+        if "slug" not in self.errors or not slug or self.parent_page is None:
+            return
+        from wagtail.models import Page
 
-class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
+        number, proposal = 1, slug
+        while not Page._slug_is_available(proposal, self.parent_page, self.instance):
+            number += 1
+            proposal = f"{slug[:250]}-{number}"
+        self.add_error(
+            None,
+            _(
+                "Die Kurzadresse „%(slug)s“ hat schon ein anderer Beitrag. Vorschlag: „%(proposal)s“ – "
+                "im Reiter „Veröffentlichung“ unter „Kurztitel“ eintragen, oder den Titel ändern."
+            )
+            % {"slug": slug, "proposal": proposal},
+        )
+
+    def follow_go_live_date(self, cleaned_data):
+        """The date readers see follows a newly set go-live time, unless the editor changed the date too."""
+        # Compared with the post as it was before this form (the instance is updated after clean()).
+        go_live_at = cleaned_data.get("go_live_at")
+        if not go_live_at or go_live_at == self.instance.go_live_at or cleaned_data.get("date") != self.instance.date:
+            return
+        # The date was not set on purpose when it is still the default (the day the post was started or
+        # last saved) or followed the previous go-live time.
+        unchosen_days = {timezone.localdate()}
+        if self.instance.latest_revision_created_at:
+            unchosen_days.add(timezone.localdate(self.instance.latest_revision_created_at))
+        if self.instance.go_live_at:
+            unchosen_days.add(timezone.localdate(self.instance.go_live_at))
+        if self.instance.date in unchosen_days:
+            cleaned_data["date"] = timezone.localdate(go_live_at)
+
+
+class PostTag(TagBase):
+    """A Schlagwort such as an Ortsgemeinde ("Üxheim"); each has an archive and feeds under the post index."""
+
+    free_tagging = True
+
+    class Meta:
+        verbose_name = _("Schlagwort")
+        verbose_name_plural = _("Schlagwörter")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        """The German slug rule for tags too ("Üxheim" → "uexheim"), `-2`… when taken."""
+        slug = german_slug(tag, max_length=90) or "schlagwort"
+        return slug if i is None else f"{slug}-{i}"
+
+
+class BlogPostTag(ItemBase):
+    """Links a post to one of its tags."""
+
+    tag = models.ForeignKey(PostTag, related_name="tagged_posts", on_delete=models.CASCADE)
+    content_object = ParentalKey("blog.BlogPostPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("Schlagwort des Beitrags")
+        verbose_name_plural = _("Schlagwörter der Beiträge")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_post")]
+
+
+class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
     template = "pages/blog_post_page.html"
@@ -471,7 +626,14 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     subpage_types = []
     base_form_class = BlogPostPageForm
 
-    date = models.DateField(_("Datum"), default=datetime.date.today)
+    date = models.DateField(
+        _("Datum"),
+        default=datetime.date.today,
+        help_text=_(
+            "Das Datum, das Leser sehen. Wer den Beitrag plant, braucht es nicht zu ändern: es folgt dem "
+            "Veröffentlichungstermin, außer Sie setzen es selbst auf einen anderen Tag."
+        ),
+    )
     intro = models.TextField(
         _("Teaser"), blank=True, help_text=_("Kurze Zusammenfassung für Übersichten und Vorschauen.")
     )
@@ -488,22 +650,32 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
         "blog.Category", verbose_name=_("Kategorien"), blank=True, related_name="posts"
     )
     comments_enabled = models.BooleanField(_("Kommentare erlaubt"), default=True)
+    tags = ClusterTaggableManager(
+        through=BlogPostTag,
+        verbose_name=_("Schlagwörter"),
+        blank=True,
+        help_text=_("Zum Beispiel die Ortsgemeinden, um die es geht; mit Komma oder Enter trennen."),
+    )
 
     content_panels = Page.content_panels + [
-        FieldPanel("date"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("go_live_at")], heading=_("Datum und Termin")),
         MultipleChooserPanel("post_authors", chooser_field_name="author", label=_("Autor(inn)en"), min_num=1),
         FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
         FieldPanel("intro"),
         FieldPanel("featured_image"),
         FieldPanel("body"),
         FieldPanel("comments_enabled"),
     ]
+    # "go_live_at" is beside the date above (scheduling in one step); the settings tab keeps the expiry.
+    settings_panels = [FieldPanel("expire_at")] + Page.settings_panels[1:]
 
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
         index.SearchField("body"),
         index.FilterField("date"),
         index.RelatedFields("categories", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
     ]
 
     class Meta:
@@ -551,6 +723,7 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
             post_categories = SimpleLazyObject(lambda: self.shown_categories_and_authors()[0])
             context["post_authors"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[1])
         context["post_categories"] = post_categories
+        context["post_tags"] = SimpleLazyObject(self.shown_tags)
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
             context["blog_index"] = SimpleLazyObject(lambda: self.blog_index)
@@ -592,6 +765,11 @@ class BlogPostPage(OneQueryRestrictionsMixin, RoutablePageMixin, Page):
             depends_on(*(author_tag(author.pk) for author in authors))
             self._shown_categories_and_authors = (categories, authors)
         return self._shown_categories_and_authors
+
+    def shown_tags(self):
+        tags = sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+        depends_on(*(tag_tag(tag.pk) for tag in tags))
+        return tags
 
     def shown_authors(self):
         authors = [post_author.author for post_author in self.post_authors.select_related("author")]

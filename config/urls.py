@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from blog.pdf import post_pdf_preview
-from blog.views import robots_txt
+from blog.views import robots_txt, tag_redirect
 from comments import report_views as comment_report_views
 from core.views import healthz
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # WordPress's tag archives and their feeds (blog/views.py).
+    path("tag/<str:slug>/", tag_redirect, name="tag_redirect"),
+    path("tag/<str:slug>/<slug:feed>/", tag_redirect, name="tag_feed_redirect"),
     path("kommentare/", include("comments.urls")),
     path("netiquette/", comment_report_views.netiquette, name="netiquette"),
 ]

@@ -11,6 +11,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Grundlagen")
 
     def ready(self):
+        from django.db import models
+
+        from wagtail.admin.forms.models import register_form_field_override
+
         from . import invalidation
+        from .widgets import GermanSlugInput
 
         invalidation.connect()
+        # Every slug field of every admin form (pages, snippets) transliterates the German way as the editor
+        # types; replaces Wagtail's own registration of its SlugInput for the same field class.
+        register_form_field_override(models.SlugField, override={"widget": GermanSlugInput})

@@ -240,13 +240,22 @@ def test_post_page_has_canonical_url_description_opengraph_and_json_ld(client, m
     assert html.select_one('meta[property="og:image"]')["content"].startswith("http://testserver/")
     assert html.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
     data = json.loads(html.select_one('script[type="application/ld+json"]').string)
-    assert data["@type"] == "Article"
+    assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Glasfaser für die Eifel"
     assert data["datePublished"] == "2015-09-10"
     assert data["dateModified"]
     assert data["author"] == [{"@type": "Person", "name": "Klaus Schäfer"}]
     assert data["image"][0].startswith("http://testserver/")
     assert data["publisher"]["name"] == "WIR. LEBEN. EIFEL."
+    logo = data["publisher"]["logo"]
+    assert logo["@type"] == "ImageObject" and (logo["width"], logo["height"]) == (600, 60)
+    assert logo["url"].startswith("http://testserver/") and logo["url"].endswith(".png")
+    from PIL import Image
+
+    from django.contrib.staticfiles import finders
+
+    with Image.open(finders.find("images/logo.png")) as picture:
+        assert picture.size == (logo["width"], logo["height"])
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(client, make_post):
