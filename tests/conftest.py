@@ -11,7 +11,7 @@ from home.models import HomePage
 
 
 def ensure_wagtail_root():
-    """Wagtail's root page, its default locale and django.contrib.sites' site.
+    """Wagtail's root page and root collection, its default locale and django.contrib.sites' site.
 
     Migrations create them; a transactional test's flush (live server, threads) removes them for
     every test that runs after it, so fixtures that build a site tree restore them first.
@@ -20,12 +20,14 @@ def ensure_wagtail_root():
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sites.models import Site as DjangoSite
 
-    from wagtail.models import Locale
+    from wagtail.models import Collection, Locale
 
     # A flush and restore can give content types new ids; Django's cache would keep the old ones.
     ContentType.objects.clear_cache()
     DjangoSite.objects.get_or_create(pk=django_settings.SITE_ID, defaults={"domain": "example.com", "name": "example"})
     Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
