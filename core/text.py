@@ -1,5 +1,6 @@
 """Text rules every app uses the same way."""
 
+import re
 from urllib.parse import unquote
 
 from django.utils.text import slugify
@@ -19,3 +20,12 @@ def is_number(value, max_length=18):
     or reads differently, so it must never guard an `int()` of what a request sent."""
     value = str(value)
     return 0 < len(value) <= max_length and value.isascii() and value.isdigit()
+
+
+# What XML 1.0 cannot carry (Django's feed writer raises UnserializableContentError on it: a 500).
+XML_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+def xml_safe(value):
+    """The text without the control characters XML 1.0 forbids (tab and line breaks stay)."""
+    return XML_CONTROL_CHARACTERS.sub("", str(value or ""))
