@@ -233,3 +233,57 @@ def test_unused_mail_link_revives_after_withdraw(post):
         lifecycle.apply(c, "withdraw", moderator)
         c.refresh_from_db()
         assert Client().get(f"/kommentare/moderieren/{spam_token}/").status_code == 410
+
+
+@pytest.fixture
+def section_editor(post):
+    from django.contrib.auth.models import Group, Permission
+
+    from wagtail.models import GroupPagePermission
+
+    section = Group.objects.create(name="Redaktion Vulkaneifel")
+    section.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=section, page=post, permission=Permission.objects.get(codename="change_page")
+    )
+    return make_staff("redakteurin", groups=["Redaktion Vulkaneifel"])
+
+
+def test_section_editor_learns_no_address_from_queue_parameters(post, blog_index, section_editor):
+    from blog.factories import BlogPostPageFactory
+
+    other = BlogPostPageFactory(parent=blog_index, title="Fremd", slug="fremd")
+    mine = PostCommentFactory(post=post, user_email="zeta@example.org", comment="Meiner zeta")
+    PostCommentFactory(post=post, user_email="alpha@example.org", comment="Meiner alpha")
+    foreign = PostCommentFactory(post=other, user_email="zeta@example.org", comment="Fremder Kommentar")
+    client = Client(raise_request_exception=False)
+    client.force_login(section_editor)
+    bodies = {}
+    for params in (
+        {"status": "all", "same_as": foreign.pk},
+        {"status": "all", "same_as": mine.pk},
+        {"status": "all", "ordering": "user_email"},
+        {"status": "all", "ordering": "-user_email"},
+        {"status": "all", "q": "zeta@"},
+        {"status": "all", "q": "zeta"},
+        {"status": "all", "post": other.pk},
+    ):
+        response = client.get("/admin/kommentare/", params)
+        body = response.content.decode()
+        assert response.status_code in (200, 302, 403), params
+        assert "@example.org" not in body, params
+        assert "Fremder Kommentar" not in body, params
+        bodies[str(params)] = body
+    # ordering by the address must not change the order the editor sees
+    asc = bodies[str({"status": "all", "ordering": "user_email"})]
+    desc = bodies[str({"status": "all", "ordering": "-user_email"})]
+    assert (asc.index("Meiner alpha") < asc.index("Meiner zeta")) == (
+        desc.index("Meiner alpha") < desc.index("Meiner zeta")
+    )
+    # searching for a piece of the address finds nothing
+    assert "Meiner zeta" not in bodies[str({"status": "all", "q": "zeta@"})]
+    for path in (f"/admin/kommentare/edit/{mine.pk}/", f"/admin/kommentare/history/{mine.pk}/"):
+        response = client.get(path)
+        assert "zeta@example.org" not in response.content.decode(), path
+    response = client.get(f"/admin/kommentare/edit/{foreign.pk}/")
+    assert response.status_code in (302, 403, 404)
