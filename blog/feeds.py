@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from core.models import SiteSettings
+from core.text import xml_safe
 
 FEED_ITEMS = 20
 
@@ -34,15 +35,17 @@ class PostsFeed(Feed):
 
     def title(self, category):
         if category is None:
-            return self.site_name
-        return f"{self.site_name} – {category.name}"
+            return xml_safe(self.site_name)
+        return xml_safe(f"{self.site_name} – {category.name}")
 
     def description(self, category):
         if category is None:
             return _("Die neuesten Beiträge")
         if self.tag is not None:
-            return _("Die neuesten Beiträge mit dem Schlagwort %(name)s") % {"name": self.tag.name}
-        return category.description or _("Die neuesten Beiträge in der Kategorie %(name)s") % {"name": category.name}
+            return xml_safe(_("Die neuesten Beiträge mit dem Schlagwort %(name)s") % {"name": self.tag.name})
+        return xml_safe(
+            category.description or _("Die neuesten Beiträge in der Kategorie %(name)s") % {"name": category.name}
+        )
 
     def link(self, category):
         if category is None:
@@ -62,11 +65,13 @@ class PostsFeed(Feed):
             posts = self.blog_index.posts_in_category(category)
         return posts[:FEED_ITEMS]
 
+    # Titles and intros may carry control characters XML cannot (pasted text, the WordPress import):
+    # left out, or the whole feed is a 500.
     def item_title(self, post):
-        return post.title
+        return xml_safe(post.title)
 
     def item_description(self, post):
-        return post.intro
+        return xml_safe(post.intro)
 
     def item_link(self, post):
         return post.get_full_url(self.request)
@@ -89,10 +94,10 @@ class PostsFeed(Feed):
         return self.item_pubdate(post)
 
     def item_author_name(self, post):
-        return ", ".join(author.name for author in post.authors) or None
+        return xml_safe(", ".join(author.name for author in post.authors)) or None
 
     def item_categories(self, post):
-        return [category.name for category in post.categories.all()]
+        return [xml_safe(category.name) for category in post.categories.all()]
 
 
 class AtomPostsFeed(PostsFeed):

@@ -4,7 +4,8 @@
 the site link them with `<link rel="alternate">`. Only what readers see on the posts: public comments
 (approved all the way up) on live, public posts. A commenter appears by name only: feeds never carry an
 e-mail address (Django's feeds write `<author><email>` only when `item_author_email` says so; ours never
-does), nor the commenter's website.
+does), nor the commenter's website. Text that reaches XML loses the control characters XML 1.0 forbids
+(`core.text.xml_safe`): one comment with a vertical tab would otherwise break the site's feed for everyone.
 
 Each feed is stored in the shared cache with the tags of what it shows (core/cache.py): the post's
 comments (`comments:<id>`) and the post itself for one post, every comment change (`comments`) and the
@@ -21,6 +22,7 @@ from blog.apps import LISTINGS_TAG
 from blog.models import BlogPostPage
 from core.cache import cached, fragment_seconds, page_tag
 from core.models import SiteSettings
+from core.text import xml_safe
 
 from .cache import ALL_COMMENTS_TAG, comments_tag
 from .models import PostComment
@@ -70,13 +72,13 @@ class CommentsFeed(Feed):
 
     def title(self, post):
         if post is None:
-            return _("%(site)s – Kommentare") % {"site": self.site_name}
-        return _("Kommentare zu „%(title)s“") % {"title": post.title}
+            return xml_safe(_("%(site)s – Kommentare") % {"site": self.site_name})
+        return xml_safe(_("Kommentare zu „%(title)s“") % {"title": post.title})
 
     def description(self, post):
         if post is None:
             return _("Die neuesten freigegebenen Kommentare")
-        return _("Die neuesten freigegebenen Kommentare zu „%(title)s“") % {"title": post.title}
+        return xml_safe(_("Die neuesten freigegebenen Kommentare zu „%(title)s“") % {"title": post.title})
 
     def link(self, post):
         if post is None:
@@ -90,10 +92,10 @@ class CommentsFeed(Feed):
         return newest_visible(post)
 
     def item_title(self, comment):
-        return _("%(name)s zu „%(title)s“") % {"name": comment.user_name, "title": comment.post.title}
+        return xml_safe(_("%(name)s zu „%(title)s“") % {"name": comment.user_name, "title": comment.post.title})
 
     def item_description(self, comment):
-        return Truncator(comment.comment).chars(2000)
+        return xml_safe(Truncator(comment.comment).chars(2000))
 
     def item_link(self, comment):
         return f"{comment.post.get_full_url(self.request)}#c{comment.pk}"
@@ -108,7 +110,7 @@ class CommentsFeed(Feed):
         return self.item_pubdate(comment)
 
     def item_author_name(self, comment):
-        return comment.user_name
+        return xml_safe(comment.user_name)
 
 
 class AtomCommentsFeed(CommentsFeed):

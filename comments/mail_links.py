@@ -3,11 +3,14 @@
 A link carries a token signed with the site's secret key: the comment, the action, the moderator it was
 mailed to and a random nonce. It leads to a confirmation page; only the POST from that page acts, as that
 moderator, through the lifecycle. A link works once (the nonce is recorded), for LINK_MAX_AGE, only while
-the comment still waits for a decision, and only while its moderator may still moderate.
+the comment still waits for a decision, and only while its moderator may still moderate. The token also
+carries when it was made: once anyone decided on the comment after that (the audit log shows a change of
+state), the link is spent even if the comment waits again later (withdrawn after an approval).
 """
 
 import datetime
 import secrets
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -28,7 +31,24 @@ class LinkInvalid(Exception):
 def make_token(comment, action, user):
     if action not in ACTIONS:
         raise ValueError(action)
-    return signing.dumps({"c": comment.pk, "a": action, "u": user.pk, "n": secrets.token_urlsafe(24)}, salt=SALT)
+    payload = {"c": comment.pk, "a": action, "u": user.pk, "n": secrets.token_urlsafe(24), "t": time.time()}
+    return signing.dumps(payload, salt=SALT)
+
+
+def decided_since(comment, made_at):
+    """True if the comment's state changed (a decision, through any way) after the timestamp `made_at`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import ModelLogEntry
+
+    since = datetime.datetime.fromtimestamp(made_at, tz=datetime.UTC)
+    entries = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PostComment), object_id=str(comment.pk), timestamp__gt=since
+    ).values_list("data", flat=True)
+    return any(
+        isinstance(data, dict) and "status_before" in data and data["status_before"] != data.get("status_after")
+        for data in entries
+    )
 
 
 def link(comment, action, user):
@@ -60,7 +80,8 @@ def read_token(token):
     comment = PostComment.objects.filter(pk=data.get("c")).first()
     if comment is None:
         raise LinkInvalid(_("Diesen Kommentar gibt es nicht mehr."))
-    if not comment.is_held:
+    made_at = data.get("t")
+    if not comment.is_held or (isinstance(made_at, int | float) and decided_since(comment, made_at)):
         raise LinkInvalid(_("Über diesen Kommentar ist schon entschieden worden."))
     return comment, data["a"], user, str(data["n"])
 

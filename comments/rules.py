@@ -8,11 +8,17 @@
   sender's comment goes to Spam; the sender gets the same answer as anyone (no oracle).
 - **Word lists.** One entry per line: a word or phrase matches as a whole word (case-insensitive), an entry
   between slashes (`/casino\\w*/`) is a regular expression. They are matched against the text, the name,
-  the address, the website and the truncated IP address.
+  the address, the website and the truncated IP address. A moderator's expression may backtrack
+  catastrophically (`/(a+)+$/`) on text a reader crafts; the `regex` library stops every list's matching
+  after MATCH_BUDGET_SECONDS, and an entry still running then counts as a match (held or spam, never a
+  worker stuck for minutes).
 """
 
 import functools
 import re
+import time
+
+import regex
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -123,6 +129,8 @@ def block_value_from_comment(comment, kind):
 # --- Word lists -------------------------------------------------------------------------------
 
 REGEX_ENTRY = re.compile(r"^/(.+)/$")
+# The time one word list may spend on one comment (all entries, all fields together).
+MATCH_BUDGET_SECONDS = 0.25
 
 
 def entries(lines):
@@ -135,11 +143,11 @@ def compile_entry(entry):
     match = REGEX_ENTRY.match(entry)
     try:
         if match:
-            return re.compile(match.group(1), re.IGNORECASE)
+            return regex.compile(match.group(1), regex.IGNORECASE)
         # A whole word or phrase: not inside another word; spaces match any run of white space.
-        words = [re.escape(word) for word in entry.split()]
-        return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-    except re.error:
+        words = [regex.escape(word) for word in entry.split()]
+        return regex.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", regex.IGNORECASE)
+    except (regex.error, re.error):
         return None
 
 
@@ -148,14 +156,22 @@ def invalid_patterns(lines):
 
 
 def matching_words(lines, *texts):
-    """The pieces of `texts` that entries of the list match, in the order of the list (no duplicates)."""
+    """The pieces of `texts` that entries of the list match, in the order of the list (no duplicates).
+
+    An entry whose matching runs past the list's time budget counts as matched with the entry itself as the
+    "word" (the moderator sees which expression was too slow); the rest of the list is not tried."""
     found = []
+    deadline = time.monotonic() + MATCH_BUDGET_SECONDS
     for entry in entries(lines):
         pattern = compile_entry(entry)
         if pattern is None:
             continue
         for text in texts:
-            match = pattern.search(text or "")
+            try:
+                match = pattern.search(text or "", timeout=max(deadline - time.monotonic(), 0.001))
+            except TimeoutError:
+                found.append(entry)
+                return found
             if match and match.group(0) and match.group(0).casefold() not in {word.casefold() for word in found}:
                 found.append(match.group(0))
                 break

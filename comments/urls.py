@@ -8,7 +8,11 @@ django_comments' moderation views (moderation happens in the Wagtail admin).
 
 from django.urls import path
 
+from core.converters import register as register_converters
+
 from . import feeds, mail_views, report_views, subscription_views, views
+
+register_converters()
 
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
@@ -28,10 +32,10 @@ urlpatterns = [
     # Comment feeds: the site's and each post's (comments/feeds.py).
     path("feed/", feeds.site_rss, name="comments-feed"),
     path("feed/atom/", feeds.site_atom, name="comments-atom-feed"),
-    path("beitrag/<int:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
-    path("beitrag/<int:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
-    path("link/<int:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
-    path("melden/<int:pk>/", report_views.report_comment, name="comments-report"),
+    path("beitrag/<id:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
+    path("beitrag/<id:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
+    path("link/<id:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
+    path("melden/<id:pk>/", report_views.report_comment, name="comments-report"),
     path("moderieren/<str:token>/", mail_views.mail_action, name="comments-mail-action"),
-    path("melden/<int:pk>/danke/", report_views.report_done, name="comments-report-done"),
+    path("melden/<id:pk>/danke/", report_views.report_done, name="comments-report-done"),
 ]

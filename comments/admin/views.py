@@ -154,7 +154,9 @@ class CommentFilterSet(WagtailFilterSet):
     def filter_same_as(self, queryset, name, value):
         if self.request is None or not is_moderator(self.request.user):
             return queryset
-        email = PostComment.objects.filter(pk=value).values_list("user_email", flat=True).first()
+        if not is_number(value):  # "1E+400", "-5", 20 digits: no comment has that number (and no 500)
+            return queryset.none()
+        email = PostComment.objects.filter(pk=int(value)).values_list("user_email", flat=True).first()
         return queryset.filter(pk__in=PostComment.objects.written_with(email).values("pk"))
 
     def filter_post(self, queryset, name, value):
@@ -662,13 +664,15 @@ class CommentViewSet(ModelViewSet):
     def get_urlpatterns(self):
         from comments.admin.blocks import BlockFromCommentView
         from comments.admin.data_protection import DataProtectionView
+        from core.converters import register as register_converters
 
+        register_converters()  # `<id:…>`: an id too long for the database is a 404, not a 500
         # No "new", "usage" or "copy": comments come from readers, replies through the reply view.
         kept = {"index", "index_results", "edit", "delete", "history", "history_results"}
         return [pattern for pattern in super().get_urlpatterns() if pattern.name in kept] + [
-            path("moderieren/<int:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
-            path("antworten/<int:pk>/", ReplyView.as_view(), name="reply"),
+            path("moderieren/<id:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
+            path("antworten/<id:pk>/", ReplyView.as_view(), name="reply"),
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
-            path("sperren/<int:pk>/", BlockFromCommentView.as_view(), name="block"),
-            path("meldung/<int:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),
+            path("sperren/<id:pk>/", BlockFromCommentView.as_view(), name="block"),
+            path("meldung/<id:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),
         ]

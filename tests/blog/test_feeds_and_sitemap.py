@@ -124,3 +124,20 @@ def test_sitemap_lists_the_archives_of_categories_and_authors_with_live_posts(
     assert any("/beitraege/autor/" in location for location in locations)
     assert "http://testserver/beitraege/autor/ohne-beitraege/" not in locations
     assert len(locations) == len(set(locations))
+
+
+@pytest.mark.parametrize("url", ["/beitraege/feed/", "/beitraege/feed/atom/", "/beitraege/kategorie/wirtschaft/feed/"])
+def test_a_control_character_in_a_title_does_not_break_the_feed(client, blog_index, author, category, url):
+    """A vertical tab pasted into a title (or brought along by the WordPress import) made Django's feed
+    writer raise (XML 1.0 cannot carry it): the whole feed answered 500."""
+    from blog.factories import BlogPostPageFactory
+
+    BlogPostPageFactory(
+        parent=blog_index, title="Titel\x0bmit Tab", intro="Vor\x1bspann", authors=[author], categories=[category]
+    )
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == 200
+    entry = feedparser.parse(response.content).entries[0]
+    assert entry.title == "Titelmit Tab"
+    assert entry.summary == "Vorspann"

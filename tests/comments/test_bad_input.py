@@ -304,3 +304,38 @@ def test_multipart_body_without_a_usable_boundary_is_refused_in_german(client, p
     assert "Bad Request" not in html
     assert response["Cache-Control"] == "private, no-store"
     assert not PostComment.objects.exists()
+
+
+TOO_LONG_ID = "9" * 20  # more than a database integer holds (SQLite raised OverflowError: a 500)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/kommentare/melden/{TOO_LONG_ID}/",
+        f"/kommentare/melden/{TOO_LONG_ID}/danke/",
+        f"/kommentare/beitrag/{TOO_LONG_ID}/feed/",
+        f"/kommentare/beitrag/{TOO_LONG_ID}/feed/atom/",
+        f"/kommentare/link/{TOO_LONG_ID}/1/",
+    ],
+)
+def test_an_id_too_long_for_the_database_is_a_404_not_a_500(post, path):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", [TOO_LONG_ID, f"-{TOO_LONG_ID}", "2.5", "0"])
+def test_the_queue_filter_same_as_with_a_number_no_comment_can_have_lists_nothing(post, moderator_client, value):
+    from comments.factories import PostCommentFactory
+
+    # Approved: the queue's fallback for a filter it cannot read (the held comments) does not list it.
+    comment = approve(PostCommentFactory(post=post, comment="Ein freigegebener Kommentar"))
+    moderator_client.raise_request_exception = False
+    response = moderator_client.get("/admin/kommentare/", {"status": "all", "same_as": value})
+    assert response.status_code == 200
+    assert "Ein freigegebener Kommentar" not in response.content.decode()
+    # The filter itself works for a real number.
+    response = moderator_client.get("/admin/kommentare/", {"status": "all", "same_as": comment.pk})
+    assert "Ein freigegebener Kommentar" in response.content.decode()

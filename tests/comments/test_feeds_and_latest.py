@@ -113,3 +113,26 @@ def test_every_listing_teaser_shows_its_comment_count(client, conversation, comm
     with committed():
         approve(PostCommentFactory(post=other, comment="Noch einer."))
     assert f'<a href="{other.url}#kommentare">2 Kommentare</a>' in client.get(blog_index.url).content.decode()
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x08", "\x0c"])
+def test_a_control_character_a_reader_typed_does_not_break_the_feeds(post, client, committed, character):
+    """The comment form takes a vertical tab or an escape character; XML 1.0 cannot carry them and Django's
+    feed writer raised on them, so one approved comment broke the site's feed for everyone (a 500)."""
+    from django.test import Client
+
+    with committed():
+        approve(
+            PostCommentFactory(
+                post=post, user_name=f"An{character}na", comment=f"Mit{character}Zeichen", user_email="a@example.org"
+            )
+        )
+    client = Client(raise_request_exception=False)
+    for url in ("/kommentare/feed/", f"/kommentare/beitrag/{post.pk}/feed/"):
+        items = rss_items(client.get(url))
+        assert items[0][:2] == ("Anna zu „Ein Beitrag aus der Eifel“", "MitZeichen")
+    for url in ("/kommentare/feed/atom/", f"/kommentare/beitrag/{post.pk}/feed/atom/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Anna"

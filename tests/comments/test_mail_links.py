@@ -85,6 +85,32 @@ def test_a_used_link_stays_used_when_the_comment_waits_again(post, moderator):
     assert comment.status == Status.PENDING
 
 
+def test_an_unused_link_is_spent_once_the_comment_was_decided_elsewhere_and_waits_again(post, moderator):
+    """The mail's "Als Spam markieren" was never clicked; the comment was approved in the queue, then
+    withdrawn (it waits again). The old link must not come back to life for three days."""
+    from comments import lifecycle
+
+    comment = PostCommentFactory(post=post)
+    links = links_in_mail(comment)
+    lifecycle.apply(comment, "approve", moderator)
+    comment.refresh_from_db()
+    lifecycle.apply(comment, "withdraw", moderator)
+    comment.refresh_from_db()
+    assert comment.is_held
+
+    page, done = confirm(links["Als Spam markieren"])
+    assert page.status_code == 410
+    assert done.status_code == 410
+    assert "schon entschieden" in done.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Status.WITHDRAWN
+    # A link mailed after the comment waits again works.
+    fresh = mail_links.make_token(comment, "spam", moderator)
+    assert Client().post(f"/kommentare/moderieren/{fresh}/", {"token": fresh}).status_code == 200
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM
+
+
 def test_forged_and_expired_links_are_refused(post, moderator, monkeypatch):
     comment = PostCommentFactory(post=post)
     token = mail_links.make_token(comment, "approve", moderator)

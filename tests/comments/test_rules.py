@@ -176,3 +176,34 @@ def test_the_settings_page_refuses_a_bad_regular_expression_in_german_and_keeps_
     assert "Gemeinderat" in content
     comment_rules.refresh_from_db()
     assert comment_rules.hold_words == ""
+
+
+def test_a_catastrophically_backtracking_expression_cannot_stall_the_comment_form(post, post_comment, comment_rules):
+    """A moderator's `/(a|a)+b/` on 200 crafted letters would backtrack 2**200 steps with Python's `re`
+    (one worker blocked for good per request). The list's time budget stops it; the comment is held
+    with the slow expression as its reason, and the answer is the normal one."""
+    import time
+
+    comment_rules.hold_all = False
+    comment_rules.hold_words = "/(a|a)+b/\nBürgermeister"
+    comment_rules.save()
+    text = "a" * 200
+    started = time.monotonic()
+    response = post_comment(post, comment=text, email="langsam@example.org")
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 303
+    assert elapsed < rules.MATCH_BUDGET_SECONDS * 2 + 5
+    assert stored(text).status == Status.PENDING
+    assert {"code": "hold_word", "words": ["/(a|a)+b/"]} in stored(text).hold_reasons
+
+
+def test_a_slow_expression_in_the_spam_list_sends_the_crafted_comment_to_spam(post, post_comment, comment_rules):
+    comment_rules.spam_words = "/^(a|a?)+$/"
+    comment_rules.save()
+    text = "a" * 3000 + "!"
+    post_comment(post, comment=text, email="langsam@example.org")
+    assert stored(text).status == Status.SPAM
+    # An ordinary comment is not caught by the same expression.
+    post_comment(post, comment="Ein ganz normaler Kommentar", email="normal@example.org")
+    assert stored("Ein ganz normaler Kommentar").status == Status.PENDING
