@@ -15,10 +15,12 @@ class CoreConfig(AppConfig):
 
         from wagtail.admin.forms.models import register_form_field_override
 
-        from . import invalidation
+        from . import converters, invalidation
         from .widgets import GermanSlugInput
 
         invalidation.connect()
+        # `<id:…>` for every URL module and admin viewset (Wagtail checks a viewset's converter exists).
+        converters.register()
         # Every slug field of every admin form (pages, snippets) transliterates the German way as the editor
         # types; replaces Wagtail's own registration of its SlugInput for the same field class.
         register_form_field_override(models.SlugField, override={"widget": GermanSlugInput})

@@ -114,6 +114,7 @@ class BlockFromCommentView(View):
 
 class BlockViewSet(ModelViewSet):
     model = Block
+    pk_path_converter = "id"
     icon = "cross"
     name = "comment_blocks"
     url_prefix = "kommentare/sperren"

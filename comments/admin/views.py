@@ -110,6 +110,20 @@ def posts_with_comments_for(request):
     )
 
 
+class IdModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice by primary key that refuses what cannot be one ("99999999999999999999", "١") before the
+    database sees it: the filter is then invalid (the queue shows its default), not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_number(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
 class CommentFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
@@ -118,7 +132,7 @@ class CommentFilterSet(WagtailFilterSet):
         empty_label=None,
         initial=STATUS_HELD,
     )
-    post = django_filters.ModelChoiceFilter(
+    post = IdModelChoiceFilter(
         label=gettext_lazy("Beitrag"),
         queryset=posts_with_comments_for,
         method="filter_post",
@@ -641,6 +655,7 @@ class ReplyView(View):
 
 class CommentViewSet(ModelViewSet):
     model = PostComment
+    pk_path_converter = "id"  # edit/delete/history of a 20-digit id: a 404, not the database's overflow
     icon = "comment"
     name = "comment_moderation"
     url_prefix = "kommentare"

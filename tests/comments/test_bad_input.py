@@ -339,3 +339,28 @@ def test_the_queue_filter_same_as_with_a_number_no_comment_can_have_lists_nothin
     # The filter itself works for a real number.
     response = moderator_client.get("/admin/kommentare/", {"status": "all", "same_as": comment.pk})
     assert "Ein freigegebener Kommentar" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/admin/kommentare/edit/{TOO_LONG_ID}/",
+        f"/admin/kommentare/delete/{TOO_LONG_ID}/",
+        f"/admin/kommentare/history/{TOO_LONG_ID}/",
+        f"/admin/kommentare/sperren/{TOO_LONG_ID}/",
+    ],
+)
+def test_the_queue_answers_an_id_too_long_for_the_database_with_a_404(moderator_client, path):
+    assert moderator_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("value", [TOO_LONG_ID, "\u0661", "abc"])
+def test_the_queue_post_filter_with_an_impossible_id_shows_the_default_list(post, moderator_client, value):
+    from comments.factories import PostCommentFactory
+
+    held = PostCommentFactory(post=post, comment="Wartet hier")
+
+    response = moderator_client.get("/admin/kommentare/", {"post": value})
+
+    assert response.status_code == 200
+    assert held.comment in response.content.decode()
