@@ -560,6 +560,9 @@ class BlogPostPageForm(WagtailAdminPageForm):
             return
         from wagtail.models import Page
 
+        if Page._slug_is_available(slug, self.parent_page, self.instance):
+            return  # the slug is malformed or reserved, not taken: its own error says so
+
         number, proposal = 1, slug
         while not Page._slug_is_available(proposal, self.parent_page, self.instance):
             number += 1
@@ -625,6 +628,7 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = []
     base_form_class = BlogPostPageForm
+    fallback_slug = "beitrag"
 
     date = models.DateField(
         _("Datum"),
@@ -699,6 +703,9 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
     @property
     def authors(self):
         return [post_author.author for post_author in self.post_authors.all()]
+
+    def slug_is_reserved(self, slug):
+        return is_reserved_post_slug(slug)
 
     def clean(self):
         super().clean()
