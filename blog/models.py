@@ -283,7 +283,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("schlagwort/<slug:slug>/", name="tag")
     def tag_view(self, request, slug):
-        tag = get_object_or_404(PostTag, slug=slug)
+        tag = self.public_tag(slug)
         depends_on(tag_tag(tag.pk))
         return self.render_listing(
             request,
@@ -298,13 +298,13 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def tag_feed_view(self, request, slug):
         from .feeds import PostsFeed
 
-        return PostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+        return PostsFeed(self, tag=self.public_tag(slug))(request)
 
     @path("schlagwort/<slug:slug>/feed/atom/", name="tag_atom_feed")
     def tag_atom_feed_view(self, request, slug):
         from .feeds import AtomPostsFeed
 
-        return AtomPostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+        return AtomPostsFeed(self, tag=self.public_tag(slug))(request)
 
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
@@ -385,6 +385,15 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def posts(self):
         """The live posts of this index, newest first, ready for a listing."""
         return with_listing_data(BlogPostPage.objects.child_of(self))
+
+    def public_tag(self, slug):
+        """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
+        scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
+        before its first post is public. Only 200 responses are cached, so the 404 is never served stale."""
+        tag = get_object_or_404(PostTag, slug=slug)
+        if not self.posts().filter(tagged_items__tag=tag).exists():
+            raise Http404(_("Zu diesem Schlagwort gibt es keine Beiträge."))
+        return tag
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
