@@ -546,6 +546,17 @@ class BlogPostPageForm(WagtailAdminPageForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
 
+    @staticmethod
+    def ascii_slug(value):
+        """A typed slug with umlauts or other non-ASCII letters ("prüm-öffnet") by the one German rule
+        ("pruem-oeffnet"): Wagtail's page slug field accepts Unicode whatever WAGTAIL_ALLOW_UNICODE_SLUGS says.
+        One of emoji only becomes empty, so the title's slug is taken."""
+        value = (value or "").strip()
+        return value if value.isascii() else german_slug(value)
+
+    def clean_slug(self):
+        return self.ascii_slug(self.cleaned_data.get("slug"))
+
     def clean(self):
         cleaned_data = super().clean()
         author_formset = self.formsets["post_authors"]
@@ -564,7 +575,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
     def explain_slug_clash(self):
         """Wagtail reports a taken slug on the "Veröffentlichung" (promote) tab only; say it above the form, on every tab,
         with a free slug to take instead."""
-        slug = self.data.get("slug", "").strip()
+        slug = self.ascii_slug(self.data.get("slug"))
         if "slug" not in self.errors or not slug or self.parent_page is None:
             return
         from wagtail.models import Page

@@ -237,6 +237,16 @@ def test_slug_clash_is_explained_above_the_form_with_a_free_slug(
     assert BlogPostPage.objects.count() == 2
 
 
+@pytest.mark.parametrize(("typed", "slug"), [("prüm-öffnet", "pruem-oeffnet"), ("straße_süd", "strasse_sued")])
+def test_typed_slug_with_umlauts_follows_the_german_rule(
+    editor, blog_index, author, other_author, category, typed, slug
+):
+    """Wagtail's slug field accepts Unicode: a pasted "prüm-öffnet" became the address `pr%C3%BCm-%C3%B6ffnet`."""
+    response = editor.post(add_url(blog_index), post_form(author, other_author, [category], slug=typed))
+    assert response.status_code == 302
+    assert BlogPostPage.objects.get().slug == slug
+
+
 @pytest.mark.parametrize("slug", ["Hallo Welt", "schlagwort", "2024"])
 def test_malformed_or_reserved_slug_is_not_called_taken(editor, blog_index, author, other_author, category, slug):
     """Only a slug another post has is a clash: a malformed or reserved one has its own error, and proposing
