@@ -283,7 +283,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("schlagwort/<slug:slug>/", name="tag")
     def tag_view(self, request, slug):
-        tag = get_object_or_404(PostTag, slug=slug)
+        tag = self.public_tag(slug)
         depends_on(tag_tag(tag.pk))
         return self.render_listing(
             request,
@@ -298,13 +298,13 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def tag_feed_view(self, request, slug):
         from .feeds import PostsFeed
 
-        return PostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+        return PostsFeed(self, tag=self.public_tag(slug))(request)
 
     @path("schlagwort/<slug:slug>/feed/atom/", name="tag_atom_feed")
     def tag_atom_feed_view(self, request, slug):
         from .feeds import AtomPostsFeed
 
-        return AtomPostsFeed(self, tag=get_object_or_404(PostTag, slug=slug))(request)
+        return AtomPostsFeed(self, tag=self.public_tag(slug))(request)
 
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
@@ -385,6 +385,15 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def posts(self):
         """The live posts of this index, newest first, ready for a listing."""
         return with_listing_data(BlogPostPage.objects.child_of(self))
+
+    def public_tag(self, slug):
+        """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
+        scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
+        before its first post is public. Only 200 responses are cached, so the 404 is never served stale."""
+        tag = get_object_or_404(PostTag, slug=slug)
+        if not self.posts().filter(tagged_items__tag=tag).exists():
+            raise Http404(_("Zu diesem Schlagwort gibt es keine Beiträge."))
+        return tag
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
@@ -537,6 +546,17 @@ class BlogPostPageForm(WagtailAdminPageForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
 
+    @staticmethod
+    def ascii_slug(value):
+        """A typed slug with umlauts or other non-ASCII letters ("prüm-öffnet") by the one German rule
+        ("pruem-oeffnet"): Wagtail's page slug field accepts Unicode whatever WAGTAIL_ALLOW_UNICODE_SLUGS says.
+        One of emoji only becomes empty, so the title's slug is taken."""
+        value = (value or "").strip()
+        return value if value.isascii() else german_slug(value)
+
+    def clean_slug(self):
+        return self.ascii_slug(self.cleaned_data.get("slug"))
+
     def clean(self):
         cleaned_data = super().clean()
         author_formset = self.formsets["post_authors"]
@@ -555,10 +575,13 @@ class BlogPostPageForm(WagtailAdminPageForm):
     def explain_slug_clash(self):
         """Wagtail reports a taken slug on the "Veröffentlichung" (promote) tab only; say it above the form, on every tab,
         with a free slug to take instead."""
-        slug = self.data.get("slug", "").strip()
+        slug = self.ascii_slug(self.data.get("slug"))
         if "slug" not in self.errors or not slug or self.parent_page is None:
             return
         from wagtail.models import Page
+
+        if Page._slug_is_available(slug, self.parent_page, self.instance):
+            return  # the slug is malformed or reserved, not taken: its own error says so
 
         number, proposal = 1, slug
         while not Page._slug_is_available(proposal, self.parent_page, self.instance):
@@ -625,6 +648,7 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = []
     base_form_class = BlogPostPageForm
+    fallback_slug = "beitrag"
 
     date = models.DateField(
         _("Datum"),
@@ -699,6 +723,9 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
     @property
     def authors(self):
         return [post_author.author for post_author in self.post_authors.all()]
+
+    def slug_is_reserved(self, slug):
+        return is_reserved_post_slug(slug)
 
     def clean(self):
         super().clean()

@@ -39,4 +39,5 @@ def tag_redirect(request, slug, feed=""):
     blog_index = BlogIndexPage.for_request(request) if tag else None
     if blog_index is None:
         raise Http404
+    blog_index.public_tag(tag.slug)  # 404 for a tag no public post carries yet
     return HttpResponsePermanentRedirect(blog_index.url + blog_index.reverse_subpage(route, args=[tag.slug]))

@@ -53,6 +53,22 @@ def test_post_saved_without_slug_gets_the_german_slug_of_its_title(editor, blog_
     assert BlogPostPage.objects.get(title="Straße in Müllenbach geöffnet").slug == "strasse-in-muellenbach-geoeffnet"
 
 
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("2024", "2024-2"), ("Suche", "suche-2"), ("Schlagwort", "schlagwort-2"), ("🎉🎉", "beitrag"), ("!!!", "beitrag")],
+)
+def test_slug_made_from_the_title_is_never_reserved_or_empty(
+    editor, blog_index, author, other_author, category, title, slug
+):
+    """A title that is a year or a route word would give a post its archive's address (never reachable); one
+    without letters or digits gave an empty slug (the post at the index's own address)."""
+    response = editor.post(add_url(blog_index), post_form(author, other_author, [category], title=title, slug=""))
+    assert response.status_code == 302
+    post = BlogPostPage.objects.get(title=title)
+    assert post.slug == slug
+    assert post.url.endswith(f"/{slug}/")
+
+
 def test_author_and_category_saved_without_slug_get_one_from_the_name(editor):
     AuthorFactory(name="Jörg Bäcker", slug="joerg-baecker")
     response = editor.post(reverse("wagtailsnippets_blog_author:add"), {"name": "Jörg Bäcker", "slug": "", "bio": ""})
@@ -219,6 +235,27 @@ def test_slug_clash_is_explained_above_the_form_with_a_free_slug(
     assert "„ein-beitrag“" in errors and "„ein-beitrag-3“" in errors
     assert "„ein-beitrag-3“" in response.content.decode()
     assert BlogPostPage.objects.count() == 2
+
+
+@pytest.mark.parametrize(("typed", "slug"), [("prüm-öffnet", "pruem-oeffnet"), ("straße_süd", "strasse_sued")])
+def test_typed_slug_with_umlauts_follows_the_german_rule(
+    editor, blog_index, author, other_author, category, typed, slug
+):
+    """Wagtail's slug field accepts Unicode: a pasted "prüm-öffnet" became the address `pr%C3%BCm-%C3%B6ffnet`."""
+    response = editor.post(add_url(blog_index), post_form(author, other_author, [category], slug=typed))
+    assert response.status_code == 302
+    assert BlogPostPage.objects.get().slug == slug
+
+
+@pytest.mark.parametrize("slug", ["Hallo Welt", "schlagwort", "2024"])
+def test_malformed_or_reserved_slug_is_not_called_taken(editor, blog_index, author, other_author, category, slug):
+    """Only a slug another post has is a clash: a malformed or reserved one has its own error, and proposing
+    the very same slug as "free" would send the editor in a circle."""
+    response = editor.post(add_url(blog_index), post_form(author, other_author, [category], slug=slug))
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"]
+    assert "hat schon ein anderer Beitrag" not in response.content.decode()
+    assert not BlogPostPage.objects.exists()
 
 
 # --- 6. German help ------------------------------------------------------------------------------

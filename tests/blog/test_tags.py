@@ -81,3 +81,32 @@ def test_tag_slug_is_reserved_for_posts(admin_client, blog_index, author, other_
     response = admin_client.post(reverse("wagtailadmin_pages:add", args=("blog", "blogpostpage", blog_index.pk)), form)
     assert response.status_code == 200
     assert "reserviert" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beitraege/schlagwort/ruecktritt/",
+        "/beitraege/schlagwort/ruecktritt/feed/",
+        "/beitraege/schlagwort/ruecktritt/feed/atom/",
+        "/tag/ruecktritt/",
+        "/tag/r%C3%BCcktritt/feed/",
+    ],
+)
+def test_tag_of_unpublished_posts_only_is_not_revealed(client, blog_index, author, path):
+    """A tag typed into a draft (or a scheduled or login-only post) is created at once; its archive and feeds
+    would show its name ("Rücktritt") to anyone guessing the address before any post with it is public."""
+    from wagtail.models import PageViewRestriction
+
+    tag = PostTag.objects.create(name="Rücktritt")
+    draft = BlogPostPageFactory(parent=blog_index, title="Entwurf", slug="entwurf", live=False, authors=[author])
+    private = BlogPostPageFactory(parent=blog_index, title="Intern", slug="intern", authors=[author])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    for post in (draft, private):
+        post.tags.set([tag])
+        post.save()
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Rücktritt" not in response.content.decode()
+    private.get_view_restrictions().delete()
+    assert client.get(path, follow=True).status_code == 200
