@@ -245,10 +245,8 @@ def report(results, info):
         "  decompressed (WOFF2 → TrueType once per process) and reads files straight from storage;",
         "  WeasyPrint alone unpacks all six WOFF2 fonts on every render. The first render ever also pays",
         "  for that decompression, the template compilation and WeasyPrint's imports.",
-        "- Warm: a cached PDF is served before Wagtail's page routing (config/urls.py →",
-        "  `post_pdf_before_routing`): one SQL query confirms that the post is still live, unrestricted,",
-        "  at the same place and at the same revision. The last column is the same cached PDF when that",
-        "  shortcut is not taken: Wagtail's routing and privacy check cost 8 queries before the view runs.",
+        "- Warm: the cached PDF (one entry per post revision, core/cache.py `cached_single_flight`) is",
+        "  served after Wagtail's routing and privacy check, like every page: there is no shortcut any more.",
         "",
     ]
     return "\n".join(lines)
