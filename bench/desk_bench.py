@@ -9,14 +9,14 @@ into the "Moderation desk" section of bench/RESULTS.md.
 import datetime
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from results import write_section  # bench/results.py (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Moderation desk"
 
 
@@ -45,10 +45,7 @@ Machine load average at start {load} (shared machine). Measured {datetime.dateti
 
 The seconds are the machine's share only; a person's reading time per comment comes on top of both.
 """
-    text = RESULTS.read_text()
-    pattern = re.compile(rf"{re.escape(HEADING)}\n.*?(?=\n## |\Z)", re.DOTALL)
-    text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section(HEADING, section)
     print(section)
 
 

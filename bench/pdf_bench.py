@@ -26,8 +26,9 @@ import time
 from io import BytesIO, StringIO
 from pathlib import Path
 
+from results import write_section  # bench/results.py (bench/ is the script's folder)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS = BASE_DIR / "bench" / "RESULTS.md"
 COLD_RUNS = 5
 FLOOR_RUNS = 5
 WARM_REQUESTS = 200
@@ -252,16 +253,6 @@ def report(results, info):
     return "\n".join(lines)
 
 
-def write_section(section):
-    """Replace the "## PDF" section of RESULTS.md (other sections belong to other benchmarks)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## PDF\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    section = section.rstrip() + "\n\n"  # one blank line before the next section
-    text = pattern.sub(lambda _match: section, text) if pattern.search(text) else f"{text.rstrip()}\n\n{section}"
-    text = text.rstrip() + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main():
     with tempfile.TemporaryDirectory(prefix="pdf-bench-") as workdir:
         setup_django(Path(workdir))
@@ -278,8 +269,7 @@ def main():
         }
         section = report(results, info)
     print(section)
-    write_section(section)
-    print(f"Written to {RESULTS.relative_to(BASE_DIR)}")
+    write_section("## PDF", section)
 
 
 if __name__ == "__main__":

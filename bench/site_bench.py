@@ -37,9 +37,10 @@ import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from results import write_section  # bench/results.py (bench/ is the script's folder)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "bench" / "out"
-RESULTS = BASE_DIR / "bench" / "RESULTS.md"
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wle_bench")
@@ -760,15 +761,7 @@ Redis share the same two cores with gunicorn):
 
 {verdicts(rows)}
 """
-    write_section(section)
-
-
-def write_section(section):
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Site\n.*?(?=^## |\Z)", re.M | re.S)
-    text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-    RESULTS.write_text(text.rstrip() + "\n")
-    print(f"Wrote the Site section of {RESULTS}")
+    write_section("## Site", section)
 
 
 if __name__ == "__main__":

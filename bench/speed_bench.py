@@ -31,9 +31,10 @@ import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import write_section  # bench/results.py (bench/ is the script's folder)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "bench"
-RESULTS = BENCH_DIR / "RESULTS.md"
 OUT = BENCH_DIR / "out"
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -308,15 +309,7 @@ Measured {started:%Y-%m-%d %H:%M} UTC{" (--quick: 10,000 posts skipped)" if opti
 
 {table}
 """
-    write_section(section)
-
-
-def write_section(section):
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Speed\n.*?(?=^## |\Z)", re.M | re.S)
-    text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-    RESULTS.write_text(text.rstrip() + "\n")
-    print(f"Wrote the Speed section of {RESULTS}")
+    write_section("## Speed", section)
 
 
 if __name__ == "__main__":
