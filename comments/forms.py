@@ -9,6 +9,7 @@ the reader what is wrong. Without `RECAPTCHA_PUBLIC_KEY` and `RECAPTCHA_PRIVATE_
 captcha field and no Google script at all.
 """
 
+import re
 import time
 from urllib.error import URLError
 
@@ -21,7 +22,7 @@ from django_recaptcha.widgets import ReCaptchaV2Checkbox
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import PostComment, ReportReason
@@ -43,10 +44,13 @@ INVALID_URL = _(
     "Bitte gib eine gültige Adresse ein, zum Beispiel https://www.example.org, oder lass das Feld leer: "
     "die Website ist freiwillig."
 )
-NULL_CHARACTERS = _(
-    "Der Text enthält unzulässige Steuerzeichen (Nullbytes), wie sie beim Einfügen aus manchen Programmen "
-    "entstehen. Bitte füge den Text als reinen Text ein oder tippe ihn neu."
+CONTROL_CHARACTERS = _(
+    "Der Text enthält unsichtbare Steuerzeichen, wie sie beim Einfügen aus manchen Programmen entstehen. "
+    "Bitte füge den Text als reinen Text ein oder tippe ihn neu."
 )
+# C0 and C1 control characters and DEL, except tab and the line breaks: nothing a reader types, only what
+# pasting from some programs (or an attacker) sends. XML cannot carry most of them, terminals obey them.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]")
 BROKEN_ENCODING = _(
     "Der Text enthält ungültige Zeichen (keine gültige UTF-8-Kodierung). Die betroffenen Stellen sind im Feld "
     "als � zu sehen: bitte lösche oder ersetze sie."
@@ -121,7 +125,7 @@ class CommentCaptchaField(ReCaptchaField):
 
 
 def clean_text_validators(max_length=None):
-    validators = [ProhibitNullCharactersValidator(message=NULL_CHARACTERS)]
+    validators = [RegexValidator(CONTROL_CHARACTER, message=CONTROL_CHARACTERS, code="control", inverse_match=True)]
     if max_length:
         validators.append(
             MaxLengthValidator(

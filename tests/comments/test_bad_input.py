@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from blog.factories import BlogPostPageFactory
 from blog.models import BlogPostPage
 from comments.factories import form_data
-from comments.forms import INVALID_EMAIL, NULL_CHARACTERS, PARENT_INVALID, PostCommentForm
+from comments.forms import CONTROL_CHARACTERS, INVALID_EMAIL, PARENT_INVALID, PostCommentForm
 from comments.models import PostComment
 from comments.views import CHECK_FIELDS, POST_NOT_FOUND
 
@@ -90,12 +90,25 @@ def test_ten_thousand_characters_are_refused(client, post):
     assert "Dein Text ist zu lang" in body(response)
 
 
-def test_nul_bytes_are_refused(client, post):
-    response = client.post(URL, form_data(post, comment="Null\x00Byte"))
+@pytest.mark.parametrize("character", ["\x00", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9b"])
+@pytest.mark.parametrize("field", ["comment", "name"])
+def test_control_characters_are_refused_and_the_text_kept(client, post, field, character):
+    typed = f"Mit{character}Steuerzeichen"
+    response = client.post(URL, form_data(post, **{field: typed}))
 
     assert response.status_code == 400
-    assert str(NULL_CHARACTERS) in body(response)
+    html = body(response)
+    assert str(CONTROL_CHARACTERS) in html
+    assert typed in html  # what the reader typed comes back to them, to correct
+    assert 'value="maria@example.org"' in html
     assert not PostComment.objects.exists()
+
+
+def test_tabs_and_line_breaks_are_not_control_characters_to_refuse(client, post):
+    response = client.post(URL, form_data(post, comment="Erste Zeile\r\n\tzweite Zeile"))
+
+    assert response.status_code == 303
+    assert PostComment.objects.get().comment == "Erste Zeile\n\tzweite Zeile"
 
 
 def test_invalid_utf8_is_refused(client, post):
