@@ -313,6 +313,15 @@ class PostCommentForm(XtdCommentForm):
         return type(self)(self.target_object, initial=typed)
 
 
+REPORT_CONTROL_CHARACTERS = _(
+    "Der Text enthält unsichtbare Steuerzeichen, wie sie beim Einfügen aus manchen Programmen entstehen. "
+    "Bitte fügen Sie den Text als reinen Text ein oder tippen Sie ihn neu."
+)
+REPORT_TEXT_VALIDATORS = [
+    RegexValidator(CONTROL_CHARACTER, message=REPORT_CONTROL_CHARACTERS, code="control", inverse_match=True)
+]
+
+
 class ReportForm(forms.Form):
     """A reader's report of a comment; for "rechtswidriger Inhalt" the notice fields of DSA Art. 16."""
 
@@ -323,6 +332,7 @@ class ReportForm(forms.Form):
         label=_("Begründung"),
         required=False,
         max_length=3000,
+        validators=REPORT_TEXT_VALIDATORS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Bei rechtswidrigem Inhalt Pflicht: warum ist der Inhalt aus Ihrer Sicht rechtswidrig?"),
     )
@@ -330,9 +340,12 @@ class ReportForm(forms.Form):
         label=_("Wo genau steht es?"),
         required=False,
         max_length=500,
+        validators=REPORT_TEXT_VALIDATORS,
         help_text=_("Zum Beispiel der Satz, um den es geht."),
     )
-    reporter_name = forms.CharField(label=_("Ihr Name (freiwillig)"), required=False, max_length=100)
+    reporter_name = forms.CharField(
+        label=_("Ihr Name (freiwillig)"), required=False, max_length=100, validators=REPORT_TEXT_VALIDATORS
+    )
     reporter_email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse (freiwillig)"),
         required=False,

@@ -141,3 +141,13 @@ def test_the_form_links_the_netiquette_and_the_privacy_page_and_netiquette_is_a_
     netiquette = Client().get("/netiquette/")
     assert netiquette.status_code == 200
     assert "<p>Erster Absatz.</p>" in netiquette.content.decode()
+
+
+@pytest.mark.parametrize("field", ["explanation", "location", "reporter_name"])
+def test_control_characters_in_a_report_are_refused_in_german_and_nothing_is_stored(public_comment, field):
+    data = {"reason": "other", "explanation": "Bitte prüfen.", "location": "Satz 1", "reporter_name": "Eva"}
+    data[field] = "Mit\x1bSteuerzeichen"
+    response = Client().post(report_url(public_comment), data)
+    assert response.status_code == 400
+    assert "Der Text enthält unsichtbare Steuerzeichen" in response.content.decode()
+    assert not Report.objects.exists()
