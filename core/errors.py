@@ -23,12 +23,17 @@ RETRY_AFTER_SECONDS = 30
 
 # PostgreSQL SQLSTATEs that mean the server is gone or not taking connections (class 08 "connection
 # exception" is matched as a class): admin_shutdown, crash_shutdown, cannot_connect_now,
-# too_many_connections. Every other OperationalError (lock_not_available 55P03, query_canceled by a
-# statement timeout 57014, deadlock_detected 40P01, …) is a bug or an overload of ours: a 500.
+# too_many_connections.
 POSTGRESQL_UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
-# SQLite's only connection-level failure: the file (or its folder) cannot be opened. "database is
-# locked" (a lock timeout) and "no such table" (a bad query) are OperationalErrors too, and 500s.
+# SQLite's only connection-level failure: the file (or its folder) cannot be opened.
 SQLITE_UNAVAILABLE_MESSAGES = ("unable to open database file",)
+# The database is there but too busy to answer in time: lock_not_available (a lock timeout, 55P03),
+# query_canceled (a statement timeout, 57014), deadlock_detected (40P01), serialization_failure (40001);
+# SQLite's lock timeout. An overload of ours, logged as an error like any 5xx, but the reader gets the
+# German "try again soon" page with Retry-After and their comment back, not "an error occurred".
+# Anything else (a bad query: "no such table", a syntax error) is a bug: a 500.
+POSTGRESQL_BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked")
 
 
 def is_database_unavailable(error):
@@ -47,6 +52,18 @@ def is_database_unavailable(error):
         return sqlstate is None or sqlstate.startswith("08") or sqlstate in POSTGRESQL_UNAVAILABLE_SQLSTATES
     if isinstance(cause, sqlite3.OperationalError):
         return any(message in str(cause) for message in SQLITE_UNAVAILABLE_MESSAGES)
+    return False
+
+
+def is_database_busy(error):
+    """True for a database that answered "not now" (a lock or statement timeout, a deadlock): a 503."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if psycopg is not None and isinstance(cause, psycopg.OperationalError):
+        return cause.sqlstate in POSTGRESQL_BUSY_SQLSTATES
+    if isinstance(cause, sqlite3.OperationalError):
+        return any(message in str(cause) for message in SQLITE_BUSY_MESSAGES)
     return False
 
 
@@ -104,12 +121,19 @@ def service_unavailable(request, comment_text="", name=""):
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """handler500: the database being unreachable is a 503 (try again soon), not a bug."""
+    """handler500: the database being unreachable or too busy is a 503 (try again soon), not "an error".
+
+    A busy database (lock or statement timeout) is still an overload of ours: Django's request logger
+    records it as an ERROR with the traceback, as it does every 5xx; an unreachable one is logged here
+    as a warning (the outage is the operator's, not the code's)."""
     import sys
 
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         logger.warning("Database unavailable while serving %s %s: %s", request.method, request.path, error)
+        comment_text, name = posted_comment(request)
+        return service_unavailable(request, comment_text=comment_text, name=name)
+    if is_database_busy(error):
         comment_text, name = posted_comment(request)
         return service_unavailable(request, comment_text=comment_text, name=name)
     return default_server_error(request, template_name=template_name)

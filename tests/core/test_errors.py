@@ -1,5 +1,6 @@
-"""Only a database that cannot be reached is a 503 ("Die Seite ist gerade nicht erreichbar"); a lock
-timeout or a bad query is a bug or an overload of ours: a 500, logged once (core/errors.py).
+"""A database that cannot be reached, or is too busy to answer in time (a lock or statement timeout, a
+deadlock), is a 503 ("Die Seite ist gerade nicht erreichbar", Retry-After); a bad query is a bug: a 500.
+The busy case is an overload of ours and is logged as an error, once (core/errors.py).
 
 Every error here is raised by a real database driver, through Django's own connection wrapper."""
 
@@ -15,7 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
-from core.errors import is_database_unavailable
+from core.errors import is_database_busy, is_database_unavailable
 from core.testing.servers import free_port
 
 pytestmark = pytest.mark.django_db  # lets the probe connections below connect at all
@@ -77,12 +78,14 @@ def test_sqlite_lock_timeout_is_not_an_outage(tmp_path):
     error = raised_by(lambda: locked_sqlite(tmp_path))
     assert "locked" in str(error)
     assert not is_database_unavailable(error)
+    assert is_database_busy(error)
 
 
 def test_sqlite_bad_query_is_not_an_outage(tmp_path):
     error = raised_by(lambda: bad_sqlite_query(tmp_path))
     assert "no such table" in str(error)
     assert not is_database_unavailable(error)
+    assert not is_database_busy(error)
 
 
 # --- PostgreSQL (a server of its own on 127.0.0.1:5432, not the test database) ------------------------
@@ -140,7 +143,7 @@ def test_postgresql_backend_terminated_by_the_server_is_unavailable(postgresql_s
         other.close()
 
 
-def test_postgresql_lock_timeout_and_statement_timeout_are_not_outages(postgresql_server):
+def test_postgresql_lock_timeout_and_statement_timeout_are_busy_not_outages(postgresql_server):
     holder, waiter = postgresql(), postgresql()
     try:
         holder.set_autocommit(False)
@@ -155,6 +158,7 @@ def test_postgresql_lock_timeout_and_statement_timeout_are_not_outages(postgresq
         lock_error = raised_by(wait_for_lock)
         assert lock_error.__cause__.sqlstate == "55P03"
         assert not is_database_unavailable(lock_error)
+        assert is_database_busy(lock_error)
 
         def slow_query():
             with waiter.cursor() as cursor:
@@ -164,6 +168,7 @@ def test_postgresql_lock_timeout_and_statement_timeout_are_not_outages(postgresq
         timeout_error = raised_by(slow_query)
         assert timeout_error.__cause__.sqlstate == "57014"
         assert not is_database_unavailable(timeout_error)
+        assert is_database_busy(timeout_error)
     finally:
         holder.rollback()
         holder.close()
@@ -211,8 +216,21 @@ def error_urls(settings, tmp_path):
     return Client(raise_request_exception=False)
 
 
-@pytest.mark.parametrize("url", ["/gesperrt/", "/falsch/"])
-def test_lock_timeout_and_bad_query_are_a_500_logged_once_not_the_outage_page(db, error_urls, caplog, url):
+def test_a_lock_timeout_is_the_german_503_logged_as_an_error_once(db, error_urls, caplog):
+    caplog.set_level(logging.INFO)
+    response = error_urls.post("/gesperrt/", {"comment": "Mein langer Text", "name": "Maria"})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Die Seite ist gerade nicht erreichbar" in html
+    assert "Mein langer Text" not in html  # /gesperrt/ keeps no typed text: only the comment form does
+    assert response["Retry-After"]
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.levelname) for r in logged] == [("django.request", "ERROR")]
+    assert logged[0].exc_info
+
+
+def test_a_bad_query_is_a_500_logged_once_not_the_outage_page(db, error_urls, caplog):
+    url = "/falsch/"
     caplog.set_level(logging.INFO)
     response = error_urls.get(url)
     assert response.status_code == 500
