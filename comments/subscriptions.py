@@ -18,6 +18,7 @@
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -39,8 +40,25 @@ logger = logging.getLogger(__name__)
 
 
 def subscribe(comment):
-    """The reader ticked the box: store the wish and mail the confirmation link after the commit."""
+    """The reader ticked the box: store the wish and mail the confirmation link after the commit.
+
+    Anyone can type anyone's address, so the box must not become a way to fill a stranger's inbox:
+    an address gets at most `COMMENTS_CONFIRMATIONS_PER_DAY` unconfirmed confirmation mails a day
+    (flood control alone still allows thousands from many connections). Beyond that the wish is not
+    even stored; the reader's answer is the same either way (no oracle)."""
     if comment.status == Status.SPAM or not comment.user_email:
+        return None
+    pending_today = (
+        ReplySubscription.objects.filter(
+            comment__user_email__iexact=comment.user_email,
+            confirmed_at__isnull=True,
+            created_at__gte=timezone.now() - timedelta(days=1),
+        )
+        .exclude(comment=comment)
+        .count()
+    )
+    if pending_today >= settings.COMMENTS_CONFIRMATIONS_PER_DAY:
+        logger.info("Confirmation mail withheld: the address has %d unconfirmed today", pending_today)
         return None
     subscription, _created = ReplySubscription.objects.get_or_create(comment=comment)
     subscription_id = subscription.pk

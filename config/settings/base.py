@@ -426,6 +426,9 @@ COMMENTS_TIMEOUT = 4 * 60 * 60
 # and one comment per this many seconds per IP address and per e-mail address.
 COMMENTS_MIN_SECONDS = 3
 COMMENTS_FLOOD_SECONDS = 15
+# Reply notifications: confirmation mails one address gets a day while it confirms none of them
+# (comments/subscriptions.py: the box must not be a way to fill a stranger's inbox).
+COMMENTS_CONFIRMATIONS_PER_DAY = 3
 # Responses that show a reader their own held comment are never stored by a shared cache; below
 # the page cache, so it sees the Cache-Control header this sets.
 MIDDLEWARE.insert(

@@ -42,6 +42,31 @@ def subscribed(post, post_comment, committed, client):
     return comment
 
 
+def test_one_address_gets_at_most_three_unconfirmed_confirmation_mails_a_day(
+    post, post_comment, committed, client, settings
+):
+    """Anyone can type a stranger's address; the box must not become a way to fill that inbox."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    answers = []
+    with committed():
+        for number in range(5):
+            response = post_comment(post, email="Opfer@Example.org", comment=f"Text {number}", notify_replies="on")
+            answers.append((response.status_code, response["Location"].split("?")[0]))
+    assert len(mails_to("Opfer@Example.org")) == 3
+    assert ReplySubscription.objects.count() == 3  # the wish beyond the cap is not even stored
+    assert PostComment.objects.count() == 5  # the comments themselves are unaffected
+    assert len(set(answers)) == 1  # and the writer sees the same answer each time (no oracle)
+    # Another address is unaffected; so is this one once it confirms (then the limit counts afresh).
+    with committed():
+        post_comment(post, email="maria@example.org", notify_replies="on")
+    assert len(mails_to("maria@example.org")) == 1
+    with committed():
+        client.post(confirm_link(mails_to("Opfer@Example.org")[0]))
+        client.post(confirm_link(mails_to("Opfer@Example.org")[1]))
+        post_comment(post, email="opfer@example.org", comment="Noch einer", notify_replies="on")
+    assert len(mails_to("opfer@example.org")) == 1
+
+
 def test_ticking_the_box_mails_one_confirmation_link_and_nothing_else(post, post_comment, committed, client):
     with committed():
         post_comment(post, email="maria@example.org", notify_replies="on")
