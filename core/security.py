@@ -1,9 +1,29 @@
 """Log-in throttling (django-axes) and the client address behind load balancers."""
 
+import ipaddress
+import logging
+
 from axes.backends import AxesStandaloneBackend
 
 from django.conf import settings
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+_warned_about_proxy = False
+# Where a reverse proxy of the site's own talks from: loopback, RFC 1918, carrier-grade NAT (some load
+# balancers), IPv6 unique local addresses.
+PROXY_NETWORKS = [
+    ipaddress.ip_network(network)
+    for network in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "::1/128",
+        "fc00::/7",
+    )
+]
 
 
 def client_ip(request):
@@ -16,7 +36,31 @@ def client_ip(request):
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    if forwarded and not proxies:
+        warn_about_missing_proxy_setting(remote)
+    return remote
+
+
+def warn_about_missing_proxy_setting(remote):
+    """Once per process: requests come through a proxy on this machine or network (X-Forwarded-For from
+    a private or loopback peer) but TRUSTED_PROXY_COUNT is 0, so every reader has the proxy's address:
+    one reader's flood control, report limit and log-in lockout then hit everyone."""
+    global _warned_about_proxy
+    if _warned_about_proxy:
+        return
+    try:
+        peer = ipaddress.ip_address(remote)
+    except ValueError:
+        return
+    if any(peer in network for network in PROXY_NETWORKS if network.version == peer.version):
+        _warned_about_proxy = True
+        logger.warning(
+            "Requests arrive through a proxy at %s with X-Forwarded-For, but TRUSTED_PROXY_COUNT is 0: every "
+            "reader counts as that address for flood control, report limits and log-in throttling. "
+            "Set TRUSTED_PROXY_COUNT (1 behind one nginx).",
+            remote,
+        )
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

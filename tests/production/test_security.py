@@ -223,3 +223,19 @@ def test_client_address_comes_from_the_trusted_proxy_entry_of_x_forwarded_for(rf
     assert client_ip(request) == "10.0.0.2"
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.7"
+
+
+def test_a_proxy_without_trusted_proxy_count_is_warned_about_once(rf, settings, caplog, monkeypatch):
+    """Behind nginx with TRUSTED_PROXY_COUNT = 0 every reader has nginx's address: one reader's flood
+    control or report limit then hits them all. The operator is told, once per process."""
+    from core import security
+
+    monkeypatch.setattr(security, "_warned_about_proxy", False)
+    settings.TRUSTED_PROXY_COUNT = 0
+    # A public peer sending X-Forwarded-For is just a client writing the header: no warning.
+    security.client_ip(rf.get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="6.6.6.6"))
+    assert not [r for r in caplog.records if r.name == "core.security"]
+    for _ in range(3):
+        security.client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"))
+    warnings = [r for r in caplog.records if r.name == "core.security"]
+    assert len(warnings) == 1 and "TRUSTED_PROXY_COUNT" in warnings[0].getMessage()
