@@ -51,6 +51,12 @@ CONTROL_CHARACTERS = _(
 # C0 and C1 control characters and DEL, except tab and the line breaks: nothing a reader types, only what
 # pasting from some programs (or an attacker) sends. XML cannot carry most of them, terminals obey them.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]")
+
+
+def refuse_control_characters(message):
+    return RegexValidator(CONTROL_CHARACTER, message=message, code="control", inverse_match=True)
+
+
 BROKEN_ENCODING = _(
     "Der Text enthält ungültige Zeichen (keine gültige UTF-8-Kodierung). Die betroffenen Stellen sind im Feld "
     "als � zu sehen: bitte lösche oder ersetze sie."
@@ -125,7 +131,7 @@ class CommentCaptchaField(ReCaptchaField):
 
 
 def clean_text_validators(max_length=None):
-    validators = [RegexValidator(CONTROL_CHARACTER, message=CONTROL_CHARACTERS, code="control", inverse_match=True)]
+    validators = [refuse_control_characters(CONTROL_CHARACTERS)]
     if max_length:
         validators.append(
             MaxLengthValidator(
@@ -317,9 +323,7 @@ REPORT_CONTROL_CHARACTERS = _(
     "Der Text enthält unsichtbare Steuerzeichen, wie sie beim Einfügen aus manchen Programmen entstehen. "
     "Bitte fügen Sie den Text als reinen Text ein oder tippen Sie ihn neu."
 )
-REPORT_TEXT_VALIDATORS = [
-    RegexValidator(CONTROL_CHARACTER, message=REPORT_CONTROL_CHARACTERS, code="control", inverse_match=True)
-]
+REPORT_TEXT_VALIDATORS = [refuse_control_characters(REPORT_CONTROL_CHARACTERS)]
 
 
 class ReportForm(forms.Form):

@@ -202,6 +202,7 @@ def closed_connection_view(request):
 
 urlpatterns = [
     path("gesperrt/", locked_view),
+    path("gesperrt/kommentar/", locked_view, name="test-locked-comment-form"),
     path("falsch/", bad_query_view),
     path("weg/", unopenable_view),
     path("geschlossen/", closed_connection_view),
@@ -227,6 +228,15 @@ def test_a_lock_timeout_is_the_german_503_logged_as_an_error_once(db, error_urls
     logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [(r.name, r.levelname) for r in logged] == [("django.request", "ERROR")]
     assert logged[0].exc_info
+
+
+def test_a_comment_sent_while_the_database_is_busy_comes_back_to_its_writer(db, error_urls):
+    from core.errors import keep_typed_text_for
+
+    keep_typed_text_for("test-locked-comment-form")  # as the comment form's app does for its URL
+    response = error_urls.post("/gesperrt/kommentar/", {"comment": "Mein langer Text", "name": "Maria"})
+    assert response.status_code == 503
+    assert "Mein langer Text" in response.content.decode()
 
 
 def test_a_bad_query_is_a_500_logged_once_not_the_outage_page(db, error_urls, caplog):
