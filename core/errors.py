@@ -36,35 +36,44 @@ POSTGRESQL_BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
 SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked")
 
 
-def is_database_unavailable(error):
-    """True for a database that cannot be reached (a 503: try again soon), False for anything else.
+UNAVAILABLE = "unavailable"
+BUSY = "busy"
+
+
+def database_trouble(error):
+    """What a database error says about the database: UNAVAILABLE (it cannot be reached: a 503, try
+    again soon), BUSY (it answered "not now": a lock or statement timeout, a deadlock; also a 503) or
+    None (anything else, such as a bad query: a bug, a 500).
 
     Django wraps the driver's exception (`__cause__`): a psycopg OperationalError without a SQLSTATE
     is raised by libpq itself (connection refused, timed out, lost), one with a SQLSTATE is the
-    server's answer and an outage only for the codes above."""
+    server's answer and means trouble only for the codes above."""
     if isinstance(error, InterfaceError):
-        return True  # the connection is closed or broken
+        return UNAVAILABLE  # the connection is closed or broken
     if not isinstance(error, OperationalError):
-        return False
+        return None
     cause = error.__cause__
     if psycopg is not None and isinstance(cause, psycopg.OperationalError):
         sqlstate = cause.sqlstate
-        return sqlstate is None or sqlstate.startswith("08") or sqlstate in POSTGRESQL_UNAVAILABLE_SQLSTATES
+        if sqlstate is None or sqlstate.startswith("08") or sqlstate in POSTGRESQL_UNAVAILABLE_SQLSTATES:
+            return UNAVAILABLE
+        return BUSY if sqlstate in POSTGRESQL_BUSY_SQLSTATES else None
     if isinstance(cause, sqlite3.OperationalError):
-        return any(message in str(cause) for message in SQLITE_UNAVAILABLE_MESSAGES)
-    return False
+        message = str(cause)
+        if any(known in message for known in SQLITE_UNAVAILABLE_MESSAGES):
+            return UNAVAILABLE
+        return BUSY if any(known in message for known in SQLITE_BUSY_MESSAGES) else None
+    return None
+
+
+def is_database_unavailable(error):
+    """True for a database that cannot be reached."""
+    return database_trouble(error) == UNAVAILABLE
 
 
 def is_database_busy(error):
-    """True for a database that answered "not now" (a lock or statement timeout, a deadlock): a 503."""
-    if not isinstance(error, OperationalError):
-        return False
-    cause = error.__cause__
-    if psycopg is not None and isinstance(cause, psycopg.OperationalError):
-        return cause.sqlstate in POSTGRESQL_BUSY_SQLSTATES
-    if isinstance(cause, sqlite3.OperationalError):
-        return any(message in str(cause) for message in SQLITE_BUSY_MESSAGES)
-    return False
+    """True for a database that answered "not now"."""
+    return database_trouble(error) == BUSY
 
 
 # Names of the URLs whose forms a reader types long text into (registered by the app that owns the
@@ -129,11 +138,10 @@ def server_error(request, template_name="500.html"):
     import sys
 
     error = sys.exc_info()[1]
-    if is_database_unavailable(error):
+    trouble = database_trouble(error)
+    if trouble == UNAVAILABLE:
         logger.warning("Database unavailable while serving %s %s: %s", request.method, request.path, error)
-        comment_text, name = posted_comment(request)
-        return service_unavailable(request, comment_text=comment_text, name=name)
-    if is_database_busy(error):
+    if trouble is not None:
         comment_text, name = posted_comment(request)
         return service_unavailable(request, comment_text=comment_text, name=name)
     return default_server_error(request, template_name=template_name)
