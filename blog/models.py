@@ -587,6 +587,19 @@ class BlogPostPageForm(WagtailAdminPageForm):
         while not Page._slug_is_available(proposal, self.parent_page, self.instance):
             number += 1
             proposal = f"{slug[:250]}-{number}"
+        own_draft = self.own_fresh_draft(slug)
+        if own_draft is not None:
+            # The autosave of this very form saved the post a moment before the click (blog/middleware.py).
+            self.add_error(
+                None,
+                _(
+                    "Die Kurzadresse „%(slug)s“ hat Ihr Entwurf „%(title)s“, den die automatische Speicherung "
+                    "eben angelegt hat. Bitte diesen Entwurf unter „Beiträge“ öffnen und dort veröffentlichen, "
+                    "oder hier eine andere Kurzadresse wählen, zum Beispiel „%(proposal)s“."
+                )
+                % {"slug": slug, "title": own_draft.title, "proposal": proposal},
+            )
+            return
         self.add_error(
             None,
             _(
@@ -595,6 +608,25 @@ class BlogPostPageForm(WagtailAdminPageForm):
             )
             % {"slug": slug, "proposal": proposal},
         )
+
+    def own_fresh_draft(self, slug):
+        """For a new post: the sibling with this slug if it is this editor's draft, never published, made
+        within the last half hour and changed by nobody else (what autosave made of this form); else None."""
+        from wagtail.models import Page
+
+        user = getattr(self, "for_user", None)
+        if self.instance.pk is not None or user is None or not user.is_authenticated:
+            return None
+        page = Page.objects.child_of(self.parent_page).filter(slug=slug, owner=user).first()
+        if page is None or page.live or page.first_published_at is not None:
+            return None
+        revisions = page.revisions.all()
+        if revisions.exclude(user=user).exists() or revisions.filter(approved_go_live_at__isnull=False).exists():
+            return None
+        first = revisions.order_by("created_at").first()
+        if first is None or first.created_at < timezone.now() - datetime.timedelta(minutes=30):
+            return None
+        return page
 
     def follow_go_live_date(self, cleaned_data):
         """The date readers see follows a newly set go-live time, unless the editor changed the date too."""

@@ -248,7 +248,8 @@ def apply(comment, action, user=None, **data):
             _announce([comment.object_pk])
         if transition.target == Status.APPROVED:
             notifications.comment_approved(comment)
-            subscriptions.reply_approved(comment)
+            # The comment and the approved replies that waited for it, if readers see them now.
+            subscriptions.announce_public(changed)
     return True
 
 
@@ -305,7 +306,7 @@ def submit(
         if comment.is_held:
             notifications.comment_held(comment)
         if status == Status.APPROVED:
-            subscriptions.reply_approved(comment)
+            subscriptions.announce_public(changed)
     return comment
 
 
@@ -346,7 +347,7 @@ def reply_as_staff(parent, text, user):
             _announce([answer.object_pk])
         from . import subscriptions
 
-        subscriptions.reply_approved(answer)
+        subscriptions.announce_public(changed)
     return answer
 
 

@@ -81,6 +81,9 @@ class PostComment(XtdComment):
     # `html_key` matches the comment's displayed fields and the markup version.
     html = models.TextField(blank=True, default="", editable=False)
     html_key = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # When readers were first told that it is public (reply notifications, "Dein Kommentar wurde
+    # freigegeben"; comments/subscriptions.py): set once, by a conditional UPDATE, so it is told once.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostCommentManager()
 

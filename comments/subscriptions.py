@@ -6,11 +6,13 @@
   A comment the rules mark as spam gets no subscription and sends no mail.
 - **Opaque links.** Every link in these mails carries only the subscription's random token
   (`/kommentare/benachrichtigung/<token>/…`): no address, no hash of one, no comment id.
-- **Only approvals mail.** The lifecycle calls `reply_approved()` when a reply becomes approved (a
-  moderator's "Freigeben", rules that publish at once, a staff reply); never on a save. The task sends
-  only if the reply is public then, and never twice for one reply (a reply approved, withdrawn and
-  approved again was announced the first time). The subscribers of every comment above the reply hear of
-  it, one mail per address, never the one who wrote the reply.
+- **Announced once, when it becomes public.** An approval (a moderator's "Freigeben", rules that
+  publish at once, a staff reply; never a save) passes the lifecycle the comments it made public:
+  the approved comment itself and the replies below it that were approved already and waited for it.
+  `announce_public()` marks each one the first time (`PostComment.announced_at`, one conditional UPDATE,
+  so two approvals at once cannot both claim it) and queues its mails after the commit; a comment
+  withdrawn and approved again was announced the first time. The subscribers of every comment above a
+  reply hear of it, one mail per address, never the one who wrote the reply.
 - **Unsubscribe in one click**, per comment or for every subscription of the address, from links in each
   mail and through `List-Unsubscribe` / `List-Unsubscribe-Post` (RFC 8058) for mail programs.
 - With "Kommentierende bei Freigabe benachrichtigen" (Kommentar-Einstellungen, on by default), a confirmed
@@ -21,15 +23,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from wagtail.models import ModelLogEntry
 
 from .models import PostComment, ReplySubscription, Status
 
@@ -105,12 +104,24 @@ def of_address(email):
 # --- Lifecycle hooks --------------------------------------------------------------------------
 
 
-def reply_approved(comment):
-    """Called by the lifecycle inside the transaction that approved `comment`."""
-    comment_id = comment.pk
-    if comment.parent_id and comment.parent_id != comment.pk:
-        transaction.on_commit(lambda: enqueue("notify_reply_subscribers", comment_id))
-    transaction.on_commit(lambda: enqueue("notify_commenter_approved", comment_id))
+def announce_public(comment_ids):
+    """Called by the lifecycle inside the transaction of an approval, with the ids of the comments whose
+    visibility it changed. Those now public and never announced are marked announced and their mails
+    queued after the commit. Returns the ids announced now."""
+    announced = []
+    candidates = PostComment.norel_objects.filter(pk__in=list(comment_ids), is_public=True, announced_at__isnull=True)
+    for comment_id, parent_id in candidates.order_by("pk").values_list("pk", "parent_id"):
+        # The UPDATE's own condition is the claim: of two transactions only one changes the row.
+        claimed = PostComment.norel_objects.filter(pk=comment_id, announced_at__isnull=True).update(
+            announced_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        announced.append(comment_id)
+        if parent_id and parent_id != comment_id:
+            transaction.on_commit(lambda comment_id=comment_id: enqueue("notify_reply_subscribers", comment_id))
+        transaction.on_commit(lambda comment_id=comment_id: enqueue("notify_commenter_approved", comment_id))
+    return announced
 
 
 def enqueue(task_name, object_id):
@@ -124,15 +135,6 @@ def enqueue(task_name, object_id):
 
 
 # --- Who gets what ----------------------------------------------------------------------------
-
-
-def was_approved_before(comment):
-    """True if the audit log shows this comment left the approved state once: it was announced then."""
-    return ModelLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(PostComment),
-        object_id=str(comment.pk),
-        data__status_before=Status.APPROVED,
-    ).exists()
 
 
 def reply_recipients(reply):

@@ -121,12 +121,13 @@ def send_subscription_confirmation(subscription_id, attempt=1, recipients=None):
 
 @task()
 def notify_reply_subscribers(comment_id, attempt=1, recipients=None):
-    """A reply was approved: tell the confirmed subscribers of the comments above it (once per reply)."""
+    """A reply became public: tell the confirmed subscribers of the comments above it (queued once per
+    reply, by subscriptions.announce_public)."""
     from comments import subscriptions
 
     try:
         reply = PostComment.objects.filter(pk=comment_id).first()
-        if reply is None or not reply.is_public or subscriptions.was_approved_before(reply):
+        if reply is None or not reply.is_public:
             return 0
         messages = [
             subscriptions.reply_message(subscription, reply)
@@ -153,8 +154,6 @@ def notify_commenter_approved(comment_id, attempt=1, recipients=None):
             .first()
         )
         if subscription is None or not subscription.comment.is_public:
-            return 0
-        if subscriptions.was_approved_before(subscription.comment):
             return 0
         page = notifications.post_of(subscription.comment)
         site = (page.get_site() if page else None) or Site.objects.filter(is_default_site=True).first()

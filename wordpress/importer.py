@@ -1,4 +1,4 @@
-"""Imports a WordPress export (WXR) into authors, categories, posts, comments, images and redirects.
+"""Imports a WordPress export (WXR) into authors, categories, tags, posts, comments, images and redirects.
 
 Two streaming passes over the file: the first only notes the attachments (a featured image may be
 exported after the post that uses it) and counts the posts for the progress display; the second
@@ -35,6 +35,7 @@ from .importers import (
     ImageImporter,
     PostImporter,
     RedirectImporter,
+    TagImporter,
 )
 from .importers.base import upload_path
 from .ledger import Ledger, Undo
@@ -96,6 +97,7 @@ class WordPressImporter:
         self.redirects = RedirectImporter(self)
         self.authors = AuthorImporter(self)
         self.categories = CategoryImporter(self)
+        self.tags = TagImporter(self)
         self.images = ImageImporter(self, self.media_dir)
         self.comments = CommentImporter(self)
         self.posts = PostImporter(self)
@@ -151,6 +153,8 @@ class WordPressImporter:
                     self.guarded(label, self.authors.run_one, data)
                 elif kind == "category":
                     self.guarded(_("Kategorie „%(name)s“") % {"name": data.name}, self.categories.run_one, data)
+                elif kind == "tag":
+                    self.guarded(_("Schlagwort „%(name)s“") % {"name": data.name}, self.tags.run_one, data)
                 elif kind == "item":
                     self.import_item(data)
                 batch.tick()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportedObject(models.Model):
-    """One WordPress object (author, category, post, comment, attachment) and what it became here.
+    """One WordPress object (author, category, tag, post, comment, attachment) and what it became here.
 
     `extra` keeps what only the import needs: the content hash that tells an unchanged item from a
     changed one, the WordPress login of an author (for the /author/<login>/ redirect), the WordPress
@@ -17,6 +17,7 @@ class ImportedObject(models.Model):
     class Kind(models.TextChoices):
         AUTHOR = "author", _("Autor(in)")
         CATEGORY = "category", _("Kategorie")
+        TAG = "tag", _("Schlagwort")
         POST = "post", _("Beitrag")
         COMMENT = "comment", _("Kommentar")
         ATTACHMENT = "attachment", _("Bild")

@@ -13,6 +13,7 @@ REDIRECT = "redirect"
 KIND_LABELS = {
     Kind.AUTHOR: gettext_lazy("Autor(inn)en"),
     Kind.CATEGORY: gettext_lazy("Kategorien"),
+    Kind.TAG: gettext_lazy("Schlagwörter"),
     Kind.POST: gettext_lazy("Beiträge"),
     Kind.COMMENT: gettext_lazy("Kommentare"),
     Kind.ATTACHMENT: gettext_lazy("Bilder"),

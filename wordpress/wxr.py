@@ -1,6 +1,6 @@
 """Streaming reader for WordPress eXtended RSS (WXR 1.1 and 1.2) files.
 
-The file is read with `iterparse`: each author, category and item is turned into a small dict and
+The file is read with `iterparse`: each author, category, tag and item is turned into a small dict and
 its element is dropped at once, so memory stays flat however large the export is. defusedxml refuses
 DTDs and entity declarations (no billion laughs, no external entities).
 """
@@ -78,6 +78,7 @@ class Item:
     parent_id: str = ""
     attachment_url: str = ""
     categories: list = field(default_factory=list)  # [(slug, name)]
+    tags: list = field(default_factory=list)  # [(slug, name)]: <category domain="post_tag">
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
 
@@ -133,6 +134,18 @@ def parse_category(element):
     )
 
 
+def parse_tag(element):
+    """A <wp:tag> of the channel's term list (WordPress lists every tag there with its id)."""
+    texts = child_texts(element)
+    get = lambda name: texts.get(("wp", name), "")  # noqa: E731
+    return Term(
+        wp_id=get("term_id").strip(),
+        slug=get("tag_slug").strip(),
+        name=clean_text(get("tag_name")),
+        description=clean_text(get("tag_description")),
+    )
+
+
 def parse_comment(element):
     texts = child_texts(element)
     get = lambda name: texts.get(("wp", name), "")  # noqa: E731
@@ -161,8 +174,11 @@ def parse_item(element):
         elif prefix == "" and name == "link":
             item.link = text.strip()
         elif prefix == "" and name == "category":
+            term = (child.get("nicename", "").strip(), clean_text(text))
             if child.get("domain") == "category":
-                item.categories.append((child.get("nicename", "").strip(), clean_text(text)))
+                item.categories.append(term)
+            elif child.get("domain") == "post_tag":
+                item.tags.append(term)
         elif prefix == "dc" and name == "creator":
             item.creator = text.strip()
         elif prefix == "content" and name == "encoded":
@@ -201,7 +217,8 @@ def parse_item(element):
 
 
 def read_wxr(path):
-    """Yield ('version', str), ('author', Author), ('category', Term) and ('item', Item) in file order.
+    """Yield ('version', str), ('author', Author), ('category', Term), ('tag', Term) and ('item', Item) in
+    file order.
 
     Raises WXRError with a German message for a file that is not well-formed XML (with line and column),
     forbidden XML constructs, or a file that is not a WordPress export.
@@ -234,13 +251,15 @@ def read_wxr(path):
                     )
                 version_seen = True
                 yield "version", version
-            elif (prefix == "wp" and name in {"author", "category"}) or (prefix == "" and name == "item"):
+            elif (prefix == "wp" and name in {"author", "category", "tag"}) or (prefix == "" and name == "item"):
                 if not version_seen:
                     raise WXRError(_("Die Datei ist keine WordPress-Exportdatei (WXR): <wp:wxr_version> fehlt."))
                 if name == "author":
                     yield "author", parse_author(element)
                 elif name == "category":
                     yield "category", parse_category(element)
+                elif name == "tag":
+                    yield "tag", parse_tag(element)
                 else:
                     yield "item", parse_item(element)
             channel.clear()

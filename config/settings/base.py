@@ -195,6 +195,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A new post whose slug a parallel request (autosave) took: the form's slug message, not a 500.
+    "blog.middleware.PageCreateSlugRaceMiddleware",
     # Last, as django-axes requires: turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,12 +2,15 @@
 
 import hashlib
 import re
+import threading
 
 import pytest
 
 from django.core import mail
+from django.db import connection
+from django.utils import timezone
 
-from comments import data_protection, lifecycle
+from comments import data_protection, lifecycle, subscriptions
 from comments.factories import PostCommentFactory, make_staff
 from comments.models import PostComment, ReplySubscription, Status
 
@@ -268,3 +271,126 @@ def test_data_protection_exports_and_erases_the_subscriptions(subscribed, post):
     ReplySubscription.objects.create(comment=other)
     data_protection.erase("jens@example.org", "delete")
     assert not ReplySubscription.objects.exists()
+
+
+# --- Announced once, when it becomes public ----------------------------------------------------
+
+
+def confirmed_subscriber(comment):
+    """A confirmed subscription of `comment`'s writer (as after the double opt-in)."""
+    return ReplySubscription.objects.create(comment=comment, confirmed_at=timezone.now())
+
+
+@pytest.fixture
+def waiting_reply(subscribed, committed):
+    """Below Maria's public comment: Jens's reply is held, Kai's answer to it approved already. Kai is a
+    confirmed subscriber. Approving Kai's answer made nothing public, so it announced nothing."""
+    jens = PostCommentFactory(parent=subscribed, user_name="Jens", user_email="jens@example.org")
+    kai = PostCommentFactory(parent=jens, user_name="Kai", user_email="kai@example.org")
+    confirmed_subscriber(kai)
+    with committed():
+        approve(kai)
+    assert not PostComment.objects.get(pk=kai.pk).is_public
+    assert mail.outbox == []
+    assert PostComment.objects.get(pk=kai.pk).announced_at is None
+    return jens, kai
+
+
+def test_a_reply_approved_while_its_parent_waited_is_announced_when_the_parent_is_approved(waiting_reply, committed):
+    jens, kai = waiting_reply
+    with committed():
+        approve(jens)
+    # Maria hears of both replies (each when it became public), Kai that his comment is online now.
+    maria = mails_to("maria@example.org")
+    assert sorted(f"#c{reply.pk}" in message.body for reply in (jens, kai) for message in maria) == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert len(maria) == 2
+    (approved,) = mails_to("kai@example.org")
+    assert approved.subject == "[WIR. LEBEN. EIFEL.] Dein Kommentar zu „Ein Beitrag aus der Eifel“ wurde freigegeben"
+    assert mails_to("jens@example.org") == []  # no subscription, no mail
+    assert all(PostComment.objects.get(pk=reply.pk).announced_at for reply in (jens, kai))
+
+
+def test_hiding_the_parent_and_approving_it_again_announces_nothing_new(waiting_reply, committed):
+    jens, kai = waiting_reply
+    with committed():
+        approve(jens)
+    mail.outbox.clear()
+    for step in (lambda: lifecycle.apply(jens, "withdraw"), lambda: approve(jens)):
+        with committed():
+            step()
+    assert PostComment.objects.get(pk=kai.pk).is_public
+    assert mail.outbox == []
+    # Nor when the reply itself goes the same way.
+    for step in (lambda: lifecycle.apply(kai, "withdraw"), lambda: approve(kai)):
+        with committed():
+            step()
+    assert mail.outbox == []
+
+
+def test_a_staff_reply_to_a_held_comment_is_announced_when_that_comment_is_approved(subscribed, committed):
+    jens = PostCommentFactory(parent=subscribed, user_email="jens@example.org")
+    confirmed_subscriber(jens)
+    editor = make_staff("redakteurin", first_name="Eva", last_name="Eifel", groups=["Moderatoren"])
+    with committed():
+        answer = lifecycle.reply_as_staff(jens, "Danke, wir prüfen das.", editor)
+    assert mail.outbox == []  # Jens's comment still waits: nobody sees the answer yet
+    with committed():
+        approve(jens)
+    assert sorted(
+        message.subject.split("]")[1].split(" zu ")[0].strip() for message in mails_to("jens@example.org")
+    ) == [
+        "Dein Kommentar",
+        "Neue Antwort auf deinen Kommentar",
+    ]
+    assert any(f"#c{answer.pk}" in message.body for message in mails_to("jens@example.org"))
+    assert any(f"#c{jens.pk}" in message.body for message in mails_to("maria@example.org"))
+
+
+def test_a_comment_is_claimed_for_announcement_once(subscribed, committed):
+    """The claim is the UPDATE's own condition: a second approval that read the comment as unannounced
+    before the first committed changes no row and queues nothing."""
+    reply = PostCommentFactory(parent=subscribed, user_email="jens@example.org", status=Status.APPROVED)
+    assert reply.is_public and reply.announced_at is None
+    with committed():
+        first = subscriptions.announce_public([reply.pk])
+        second = subscriptions.announce_public([reply.pk])
+    assert (first, second) == ([reply.pk], [])
+    assert len(mails_to("maria@example.org")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_approving_the_parent_at_once_announce_the_reply_once(post, settings):
+    """Two requests approve the same held comment in parallel (PostgreSQL: real row locks)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no concurrent writers")
+    maria = PostCommentFactory(post=post, user_email="maria@example.org", status=Status.APPROVED)
+    confirmed_subscriber(maria)
+    jens = PostCommentFactory(parent=maria, user_email="jens@example.org")
+    kai = PostCommentFactory(parent=jens, user_email="kai@example.org", status=Status.APPROVED)
+    confirmed_subscriber(kai)
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def approve_in_own_connection():
+        try:
+            barrier.wait(timeout=10)
+            lifecycle.apply(PostComment.objects.get(pk=jens.pk), "approve")
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve_in_own_connection) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(mails_to("maria@example.org")) == 2  # Jens's reply and Kai's, once each
+    assert len(mails_to("kai@example.org")) == 1

@@ -280,7 +280,9 @@ def test_second_run_changes_nothing(run_import, export_path):
     output = run_import(export_path)
     assert snapshot() == before
     for line in output.splitlines():
-        if line.startswith(("Autor", "Kategorien", "Beiträge ", "Kommentare ", "Bilder ", "Weiterleitungen")):
+        if line.startswith(
+            ("Autor", "Kategorien", "Schlagwörter", "Beiträge ", "Kommentare ", "Bilder ", "Weiterleitungen")
+        ):
             created, updated = line.split()[1:3]
             assert (created, updated) == ("0", "0"), line
 

@@ -5,5 +5,14 @@ from .images import ImageImporter
 from .people import AuthorImporter, CategoryImporter
 from .posts import PostImporter
 from .redirects import RedirectImporter
+from .tags import TagImporter
 
-__all__ = ["AuthorImporter", "CategoryImporter", "CommentImporter", "ImageImporter", "PostImporter", "RedirectImporter"]
+__all__ = [
+    "AuthorImporter",
+    "CategoryImporter",
+    "CommentImporter",
+    "ImageImporter",
+    "PostImporter",
+    "RedirectImporter",
+    "TagImporter",
+]

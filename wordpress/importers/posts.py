@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail.signals import page_published
 
-from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, is_reserved_post_slug
+from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, BlogPostTag, is_reserved_post_slug
 
 from ..content import ImageRef, convert_body, html_to_plain_text
 from ..models import ImportedObject
@@ -123,6 +123,11 @@ class PostImporter(ObjectImporter):
             category = run.categories.for_post(slug, name) if slug else None
             if category and category not in categories:
                 categories.append(category)
+        tags = []
+        for slug, name in item.tags:
+            tag = run.tags.for_post(slug, name) if slug or name else None
+            if tag and tag not in tags:
+                tags.append(tag)
         blocks = []
         for block_type, value in convert_body(item.content, run.gallery_ids.get(item.wp_id, ())).blocks:
             if block_type == "image":
@@ -153,6 +158,10 @@ class PostImporter(ObjectImporter):
             ],
             "slug": item.slug,
         }
+        if tags:
+            # Only when there are any: the hash of a post without tags stays what it was before tags were
+            # imported, so a rerun does not write a revision of every such post.
+            hashable["tags"] = [tag.pk for tag in tags]
         return {
             "hashable": hashable,
             "title": title,
@@ -161,6 +170,7 @@ class PostImporter(ObjectImporter):
             "posted_at": posted_at,
             "authors": authors,
             "categories": categories,
+            "tags": tags,
             "featured_image": featured_image,
             "body": [
                 (block_type, RichText(value) if block_type == "paragraph" else value) for block_type, value in blocks
@@ -180,6 +190,7 @@ class PostImporter(ObjectImporter):
             BlogPostAuthor(author=author, sort_order=index) for index, author in enumerate(fields["authors"])
         ]
         page.categories = fields["categories"]
+        page.tagged_items = [BlogPostTag(tag=tag) for tag in fields["tags"]]
 
     def save_revision(self, page, item, clean=True):
         now = timezone.now()
