@@ -4,6 +4,8 @@ The window logic is tested as a pure function of an aware datetime; posting and 
 real view and middleware, with the site's clock (core/clock.py) moved to the moment a test needs."""
 
 import datetime
+import html
+import json
 import time
 import zoneinfo
 
@@ -334,3 +336,43 @@ def test_a_held_window_bounds_the_page_too_and_no_window_leaves_it_alone(
         set_windows(open_rules, (HELD, EVERY_DAY, *NIGHT))  # saving the settings drops every page
     assert Client().get(post.url)["X-Cache"] == "MISS"
     assert 290 < stored_seconds(key_of(post)) <= 300
+
+
+def test_the_settings_page_refuses_a_window_without_length_in_german_and_keeps_the_input(admin_client, comment_rules):
+    from django.urls import reverse
+
+    from wagtail.models import Site
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    url = reverse(
+        "wagtailsettings:edit", args=["comments", "commentsettings", Site.objects.get(is_default_site=True).pk]
+    )
+    fields = {
+        "hold_all": "on",
+        "max_links": "2",
+        "delete_removed_after_days": "30",
+        "delete_held_after_days": "90",
+        "netiquette_url": "/netiquette/",
+        "privacy_url": "/datenschutz/",
+    }
+
+    def send(start, end):
+        # A tuple: the form sends the ticked weekdays as one field with two values.
+        window = {"mode": CLOSED, "weekdays": ("4", "5"), "start": start, "end": end}
+        return admin_client.post(url, {**fields, **nested_form_data({"schedule_windows": streamfield([("window", window)])})})
+
+    refused = send("21:30", "21:30")
+    assert refused.status_code == 200
+    # The block editor draws the form from JSON in a data attribute: the message and the input are there.
+    content = html.unescape(refused.content.decode())
+    message = "Beginn und Ende sind gleich. Für einen ganzen Tag 0:00 bis 0:00 eintragen."
+    assert json.dumps(message)[1:-1] in content
+    assert '"start": "21:30", "end": "21:30"' in content
+    comment_rules.refresh_from_db()
+    assert len(comment_rules.schedule_windows) == 0
+
+    assert send("21:30", "06:00").status_code == 302
+    comment_rules.refresh_from_db()
+    state = comment_rules.schedule_state(berlin(2026, 6, 5, 23))  # a Friday night
+    assert state.is_closed
+    assert state.until == berlin(2026, 6, 6, 6)
