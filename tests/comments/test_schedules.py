@@ -225,9 +225,7 @@ def test_spam_still_goes_to_spam_in_a_held_window(post, post_comment, open_rules
     assert PostComment.objects.get().status == Status.SPAM
 
 
-def test_a_closed_window_refuses_the_comment_keeps_the_text_and_saves_nothing(
-    post, post_comment, open_rules, now_is
-):
+def test_a_closed_window_refuses_the_comment_keeps_the_text_and_saves_nothing(post, post_comment, open_rules, now_is):
     set_windows(open_rules, (CLOSED, EVERY_DAY, *NIGHT))
     now_is(2026, 6, 5, 23, 30)
 
@@ -359,7 +357,9 @@ def test_the_settings_page_refuses_a_window_without_length_in_german_and_keeps_t
     def send(start, end):
         # A tuple: the form sends the ticked weekdays as one field with two values.
         window = {"mode": CLOSED, "weekdays": ("4", "5"), "start": start, "end": end}
-        return admin_client.post(url, {**fields, **nested_form_data({"schedule_windows": streamfield([("window", window)])})})
+        return admin_client.post(
+            url, {**fields, **nested_form_data({"schedule_windows": streamfield([("window", window)])})}
+        )
 
     refused = send("21:30", "21:30")
     assert refused.status_code == 200
