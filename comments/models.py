@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import register_setting
+from wagtail.fields import StreamField
 
+from core import clock
 from core.models import OneQuerySiteSetting
+
+from . import schedules
+from .blocks import ScheduleWindowBlock, windows_from
 
 
 class Status(models.TextChoices):
@@ -169,6 +174,16 @@ class CommentSettings(OneQuerySiteSetting):
         blank=True,
         help_text=_("Leer lassen, um Kommentare nie automatisch zu schließen."),
     )
+    schedule_windows = StreamField(
+        [("window", ScheduleWindowBlock())],
+        verbose_name=_("Zeitfenster"),
+        blank=True,
+        help_text=_(
+            "Zeiten, in denen Kommentare zu allen Beiträgen geschlossen sind oder zurückgehalten werden, "
+            "z. B. jeden Tag 22:00 bis 06:00 Uhr oder Samstag und Sonntag 0:00 bis 0:00. Es gilt die Uhrzeit "
+            "in Deutschland; überschneiden sich Zeitfenster, geht „Geschlossen“ vor."
+        ),
+    )
     notify_authors_on_approval = models.BooleanField(
         _("Autor(inn)en bei Freigabe benachrichtigen"),
         default=False,
@@ -258,6 +273,7 @@ class CommentSettings(OneQuerySiteSetting):
             [FieldPanel("max_links"), FieldPanel("hold_words"), FieldPanel("spam_words")],
             heading=_("Filter"),
         ),
+        FieldPanel("schedule_windows"),
         FieldPanel("notify_authors_on_approval"),
         FieldPanel("notify_commenters_on_approval"),
         MultiFieldPanel(
@@ -278,6 +294,10 @@ class CommentSettings(OneQuerySiteSetting):
             heading=_("Meldungen und Begründungen (DSA Art. 17)"),
         ),
     ]
+
+    def schedule_state(self, when=None):
+        """Which time window applies now (or at `when`), and until when (comments/schedules.py)."""
+        return schedules.state_at(windows_from(self.schedule_windows), when or clock.now())
 
     def statement_for(self, reason):
         return getattr(self, f"statement_{reason}", "") or self.statement_other

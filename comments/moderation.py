@@ -8,6 +8,9 @@
   commenter is published at once. Before all that, the rules that learn (comments/rules.py): a blocked
   sender's comment and one from an address with spam marks go to Spam; word lists match whole words or
   regular expressions, on the shortened IP address too.
+- Time windows (comments/schedules.py): in a "held" window every comment is held, whatever the trust rule
+  says (spam and block rules still win); in a "closed" window the view takes none (`schedule_closed_note()`
+  says until when).
 
 Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
 a credential. A returning commenter is recognised by the random token in their browser's
@@ -18,6 +21,8 @@ a browser that wrote an approved comment under the same name before and never on
 import datetime
 
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from .models import CommentSettings, PostComment, Status
 from .utils import count_links
@@ -32,6 +37,7 @@ TRUSTED = "trusted"
 BLOCKED = "blocked"
 SPAM_MARKS = "spam_marks"
 FIRST_COMMENT = "first_comment"
+HELD_BY_SCHEDULE = "schedule"
 
 
 def comment_settings_for(request=None, page=None):
@@ -101,6 +107,9 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
     reasons = []
     if rules.hold_all:
         reasons.append(reason(HOLD_ALL))
+    # A held window; also a closed one that began while the comment was on its way through the view.
+    if rules.schedule_state().mode is not None:
+        reasons.append(reason(HELD_BY_SCHEDULE))
     links = count_links(text)
     if rules.max_links and links >= rules.max_links:
         reasons.append(reason(TOO_MANY_LINKS, count=links))
@@ -116,6 +125,19 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
     if email and not PostComment.objects.written_with(email).exists():
         reasons.append(reason(FIRST_COMMENT))
     return Status.PENDING, reasons
+
+
+def schedule_closed_note(state):
+    """What readers are told in a closed time window: "Die Kommentare sind von 22:00 bis 6:00 Uhr geschlossen."
+    (with weekdays when the closure lasts longer than a day)."""
+    if state.since is None or state.until is None:
+        return _("Die Kommentare sind zurzeit geschlossen.")
+    since, until = timezone.localtime(state.since), timezone.localtime(state.until)
+    shape = "G:i" if until - since <= datetime.timedelta(days=1) else "l, G:i"
+    return _("Die Kommentare sind von %(since)s bis %(until)s Uhr geschlossen.") % {
+        "since": format_date(since, shape),
+        "until": format_date(until, shape),
+    }
 
 
 def reason_codes(reasons):

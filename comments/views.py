@@ -57,7 +57,7 @@ from core.text import is_number
 from . import lifecycle
 from .forms import FORM_EXPIRED, PARENT_INVALID, PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
-from .moderation import comment_settings_for, comments_closed, decide
+from .moderation import comment_settings_for, comments_closed, decide, schedule_closed_note
 from .utils import (
     author_token_digest,
     author_token_from,
@@ -94,6 +94,10 @@ CSRF_FAILED = _(
 COMMENTS_CLOSED = _(
     "Die Kommentare zu diesem Beitrag sind geschlossen, deshalb wurde dein Kommentar nicht gespeichert. "
     "Dein Text steht unten, damit du ihn kopieren kannst."
+)
+# A closed time window: "Die Kommentare sind von 22:00 bis 6:00 Uhr geschlossen." and what happened.
+CLOSED_BY_SCHEDULE = _(
+    "%(note)s Dein Kommentar wurde deshalb nicht gespeichert. Dein Text steht unten, damit du ihn kopieren kannst."
 )
 CHECK_FIELDS = _(
     "Dein Kommentar wurde noch nicht gespeichert: bitte korrigiere die markierten Angaben und sende ihn "
@@ -236,6 +240,10 @@ def post_comment(request):
     rules = comment_settings_for(request, post)
     if comments_closed(post, rules):
         return render_form_again(request, post, form, COMMENTS_CLOSED, status=403)
+    schedule = rules.schedule_state()
+    if schedule.is_closed:
+        message = CLOSED_BY_SCHEDULE % {"note": schedule_closed_note(schedule)}
+        return render_form_again(request, post, form, message, status=403)
     if not form.is_valid():
         if form.has_security_error():
             return render_form_again(request, post, form.with_fresh_security_data(), summary_message(form), 400)

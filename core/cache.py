@@ -26,11 +26,14 @@ Guarantees kept from the design before (and tested):
 import contextlib
 import contextvars
 import logging
+import math
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+
+from . import clock
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +67,38 @@ def depends_on(*tags):
         recording.tags.update(tag for tag in tags if tag)
 
 
+def expires_within(seconds):
+    """Record that what is being rendered changes by itself within `seconds`, without any change to
+    invalidate (a comment schedule's next boundary, comments/schedules.py): it is kept at most that long."""
+    _expires_at(clock.now().timestamp() + max(seconds, 0))
+
+
+def _expires_at(expires_at):
+    if expires_at is None:
+        return
+    for recording in _recordings.get():
+        recording.expire_at(expires_at)
+
+
 class Recording:
-    """Tags recorded while something renders, and the clock value read before it started."""
+    """Tags recorded while something renders, the clock value read before it started, and the moment
+    (epoch seconds) it goes stale by itself, if any (`expires_within`)."""
 
     def __init__(self, clock):
         self.clock = clock
         self.tags = {SITE_TAG}
+        self.expires_at = None
+
+    def expire_at(self, expires_at):
+        if self.expires_at is None or expires_at < self.expires_at:
+            self.expires_at = expires_at
+
+    def lifetime(self, timeout):
+        """`timeout` shortened to the time left until `expires_at` (whole seconds, rounded up; 0: gone)."""
+        if self.expires_at is None:
+            return timeout
+        left = self.expires_at - clock.now().timestamp()
+        return min(timeout, math.ceil(left)) if left > 0 else 0
 
 
 @contextlib.contextmanager
@@ -216,9 +245,14 @@ def get_fresh(key):
     entry = cache.get(key)
     if not isinstance(entry, dict) or "tags" not in entry:
         return None
+    expires_at = entry.get("expires_at")
+    # The cache's own timeout counts whole seconds; a schedule's boundary is exact.
+    if expires_at is not None and clock.now().timestamp() >= expires_at:
+        return None
     if not is_fresh(entry["tags"], entry["clock"]):
         return None
     depends_on(*entry["tags"])
+    _expires_at(expires_at)  # a page that contains this fragment goes stale with it
     return entry["value"]
 
 
@@ -226,7 +260,9 @@ def store(key, value, rec, timeout):
     """Store what a recording produced (nothing when the clock could not be read).
 
     A tag that was never invalidated has no stamp yet; it gets the clock value the rendering started
-    at, so the entry is fresh until the tag changes."""
+    at, so the entry is fresh until the tag changes. A rendering that goes stale by itself
+    (`expires_within`) is kept only until then."""
+    timeout = rec.lifetime(timeout) if timeout else timeout
     if rec.clock is None or not timeout:
         return
     tags = sorted(rec.tags)
@@ -235,7 +271,10 @@ def store(key, value, rec, timeout):
     for key_of_tag in keys:
         if key_of_tag not in stamped:
             cache.add(key_of_tag, rec.clock, timeout=None)
-    cache.set(key, {"value": value, "tags": tags, "clock": rec.clock}, timeout=timeout)
+    entry = {"value": value, "tags": tags, "clock": rec.clock}
+    if rec.expires_at is not None:
+        entry["expires_at"] = rec.expires_at
+    cache.set(key, entry, timeout=timeout)
 
 
 def cached(key, render, timeout, tags=()):
@@ -250,6 +289,7 @@ def cached(key, render, timeout, tags=()):
         value = render()
     store(key, value, rec, timeout)
     depends_on(*rec.tags)
+    _expires_at(rec.expires_at)
     return value
 
 

@@ -50,6 +50,8 @@ def reason_badges(comment, reports=0, report_reasons=()):
             words.extend(found)
             template = _("Wort: %(words)s") if code == moderation.HOLD_WORD else _("Spam-Wort: %(words)s")
             labels.append(template % {"words": ", ".join(found)})
+        elif code == moderation.HELD_BY_SCHEDULE:
+            labels.append(_("Zeitfenster: zurückgehalten"))
         elif code == moderation.FIRST_COMMENT:
             labels.append(_("Erster Kommentar mit dieser Adresse"))
         elif code == moderation.NOT_TRUSTED:

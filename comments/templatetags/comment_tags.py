@@ -12,12 +12,14 @@ from django.utils.safestring import mark_safe
 
 from blog.models import BlogPostPage
 from blog.templatetags.blog_tags import iso_datetime
+from core import clock
+from core.cache import expires_within
 from core.text import is_number
 
 from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
-from ..moderation import comment_settings_for, comments_closed
+from ..moderation import comment_settings_for, comments_closed, schedule_closed_note
 from ..rendering import comment_actions, ensure_html
 from ..utils import preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
@@ -60,7 +62,18 @@ class CommentSection:
         content_type = ContentType.objects.get_for_model(BlogPostPage)
         self.content_type = content_type
         self.max_level = max_thread_level_for_content_type(content_type)
-        self.closed = comments_closed(page, comment_settings_for(request, page))
+        rules = comment_settings_for(request, page)
+        self.closed = comments_closed(page, rules)
+        # A closed time window (Einstellungen → Kommentare → Zeitfenster) replaces the form with a note
+        # saying until when; the page is cached no longer than until the schedule's next boundary.
+        self.closed_note = ""
+        if not self.closed:
+            schedule = rules.schedule_state()
+            if schedule.until is not None:
+                expires_within((schedule.until - clock.now()).total_seconds())
+            if schedule.is_closed:
+                self.closed = True
+                self.closed_note = schedule_closed_note(schedule)
         self.own_ids = preview_comment_ids(request) if request is not None else []
         self.needs_csrf = request is not None and must_check_csrf(request)
         if form is None:

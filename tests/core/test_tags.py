@@ -108,3 +108,43 @@ def test_with_redis_every_stamp_is_exactly_the_clock_value_it_ticked_to(settings
         assert redis_cache.get(caching.tag_key(f"probe:{number}")) == redis_cache.get(caching.CLOCK_KEY)
     assert redis_cache.get(caching.CLOCK_KEY) == start + 3
     redis_cache.clear()
+
+
+def test_an_entry_that_expires_by_itself_is_kept_only_that_long_and_so_is_the_page_around_it(monkeypatch):
+    """`expires_within` (a comment schedule's next boundary): the fragment and every page that contains it,
+    also when it comes from the cache, are stale at that moment, before the cache's own timeout."""
+    import datetime
+
+    from core import clock
+
+    start = datetime.datetime(2026, 6, 5, 19, 55, tzinfo=datetime.UTC)
+    monkeypatch.setattr(clock, "now", lambda: start)
+    calls = []
+
+    def inner():
+        calls.append(1)
+        caching.expires_within(300)
+        return "innen"
+
+    with caching.recording() as first_page:
+        caching.cached("inner", inner, 600)
+    with caching.recording() as second_page:
+        assert caching.cached("inner", inner, 600) == "innen"
+    assert len(calls) == 1
+    expected = start.timestamp() + 300
+    assert first_page.expires_at == second_page.expires_at == expected
+    assert first_page.lifetime(600) == 300
+
+    monkeypatch.setattr(clock, "now", lambda: start + datetime.timedelta(seconds=299))
+    caching.cached("inner", inner, 600)
+    assert len(calls) == 1
+    monkeypatch.setattr(clock, "now", lambda: start + datetime.timedelta(seconds=300))
+    caching.cached("inner", inner, 600)
+    assert len(calls) == 2
+
+
+def test_an_entry_already_past_its_expiry_is_not_stored():
+    with caching.recording() as rec:
+        caching.expires_within(0)
+    caching.store("gone", "x", rec, 600)
+    assert cache.get("gone") is None
