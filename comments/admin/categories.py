@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from comments.admin.permissions import moderators
@@ -29,8 +30,14 @@ def moderator_names(rule):
     return ", ".join(user.get_full_name() or user.get_username() for user in rule.moderators.all()) or "–"
 
 
+class CategoryModerationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("category").prefetch_related("moderators")
+
+
 class CategoryModerationViewSet(ModelViewSet):
     model = CategoryModeration
+    index_view_class = CategoryModerationIndexView
     pk_path_converter = "id"
     icon = "tag"
     name = "comment_category_moderation"
@@ -52,6 +59,3 @@ class CategoryModerationViewSet(ModelViewSet):
         Column("mode", label=gettext_lazy("Moderation"), accessor="get_mode_display"),
         Column("moderators", label=gettext_lazy("Moderator(inn)en"), accessor=moderator_names),
     ]
-
-    def get_queryset(self, request):
-        return CategoryModeration.objects.select_related("category").prefetch_related("moderators")
