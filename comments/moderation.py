@@ -21,7 +21,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import CommentSettings, PostComment, Status
+from .models import CommentSettings, ModerationMode, PostComment, Status
 from .utils import count_links
 
 # Why a comment was held or marked (kept with its "submitted" audit entry and shown to moderators).
@@ -93,7 +93,6 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None, p
     and its details (how many links, which words), kept on the comment for the queue's badges."""
     from . import rules as learned
     from .categories import mode_for_post
-    from .models import ModerationMode
 
     texts = (text, name, email, url, learned.ip_text(ip_address))
     if learned.block_for(email, ip_address) is not None:
