@@ -19,6 +19,9 @@ The rules it keeps:
   anonymised or deleted, gets exactly one entry in Wagtail's audit log, labelled by number only
   (no name, address or text: those may have to be erased later). A reply whose visibility only follows
   its parent did not change state and gets none.
+- **Nachmoderation ends with a look.** A comment published at once under a category's Nachmoderation
+  (`awaits_review`) waits in the queue's "Nachmoderation" tab until `mark_reviewed` ("Geprüft") or any
+  other decision on it; either ends the wait.
 - **Nothing else writes the flags.** django-comments-xtd's own pre_save hook, which copies a comment's
   `is_public` to all its replies on every save, is disconnected (`CommentsConfig.ready`), and the
   functions here update rows instead of saving whole objects.
@@ -102,6 +105,7 @@ LOG_ACTIONS = {
     "comments.erase": _("Kommentar auf Wunsch gelöscht"),
     "comments.report_kept": _("Meldung geprüft: Kommentar bleibt"),
     "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
+    "comments.review": _("Kommentar geprüft (Nachmoderation)"),
 }
 
 # Actions that hide a public comment, and with it every reply below it.
@@ -238,7 +242,9 @@ def apply(comment, action, user=None, **data):
             return False
         if current not in transition.sources:
             raise TransitionNotAllowed(action, current)
-        PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target)
+        # A decision is a look at the comment: it no longer waits under Nachmoderation.
+        PostComment.norel_objects.filter(pk=comment.pk).update(status=transition.target, awaits_review=False)
+        comment.awaits_review = False
         _count_spam_mark(comment, current, transition.target)
         changed = refresh_visibility([comment.thread_id])
         _store_public_html(changed)
@@ -250,6 +256,21 @@ def apply(comment, action, user=None, **data):
             notifications.comment_approved(comment)
             # The comment and the approved replies that waited for it, if readers see them now.
             subscriptions.announce_public(changed)
+    return True
+
+
+def mark_reviewed(comment, user=None, **data):
+    """ "Geprüft": a comment published under Nachmoderation was looked at and stays as it is. True if it
+    waited; False if it did not (reviewed or decided on before). One audit entry; the state is unchanged."""
+    with transaction.atomic():
+        current = _current_status(comment)
+        if current is None:
+            raise PostComment.DoesNotExist
+        waited = PostComment.norel_objects.filter(pk=comment.pk, awaits_review=True).update(awaits_review=False)
+        comment.awaits_review = False
+        if not waited:
+            return False
+        audit(comment, "comments.review", user, status=current, **data)
     return True
 
 
@@ -268,9 +289,11 @@ def submit(
     *, post, parent, name, email, url, text, site_id, ip_address, user, author_token, status, reasons, subscribe=False
 ):
     """A reader's new comment, in the state the posting rules decided (`status`, with their `reasons`).
-    With `subscribe`, the reader asked to hear about replies (comments/subscriptions.py)."""
-    from . import notifications, subscriptions
+    With `subscribe`, the reader asked to hear about replies (comments/subscriptions.py). Published under
+    a category's Nachmoderation (the reasons say so), it waits for a moderator's "Geprüft"."""
+    from . import moderation, notifications, subscriptions
 
+    awaits_review = status == Status.APPROVED and moderation.POST_MODERATION in moderation.reason_codes(reasons)
     with transaction.atomic():
         if parent is not None:
             # Replies rewrite the order of their thread: one change per thread at a time.
@@ -291,6 +314,7 @@ def submit(
             author_token=author_token or "",
             status=status,
             hold_reasons=list(reasons),
+            awaits_review=awaits_review,
             is_public=False,
             is_removed=status in REMOVED_STATUSES,
         )
@@ -359,7 +383,10 @@ def edit(comment, text, user=None, *, back_to_queue=False):
         if current is None:
             raise PostComment.DoesNotExist
         new_status = Status.PENDING if back_to_queue and current == Status.APPROVED else current
-        PostComment.norel_objects.filter(pk=comment.pk).update(comment=text, status=new_status)
+        changes = {"comment": text, "status": new_status}
+        if new_status != current:
+            changes["awaits_review"] = False  # back in the queue: it waits for a decision instead
+        PostComment.norel_objects.filter(pk=comment.pk).update(**changes)
         comment.comment = text
         changed = refresh_visibility([comment.thread_id]) if new_status != current else set()
         # The stored HTML shows the old text until it is rendered again (its key no longer matches).
@@ -608,6 +635,7 @@ __all__ = [
     "create_imported",
     "delete",
     "edit",
+    "mark_reviewed",
     "record_imported",
     "refresh_visibility",
     "reply_as_staff",

@@ -3,7 +3,8 @@
 A link carries a token signed with the site's secret key: the comment, the action, the moderator it was
 mailed to and a random nonce. It leads to a confirmation page; only the POST from that page acts, as that
 moderator, through the lifecycle. A link works once (the nonce is recorded), for LINK_MAX_AGE, only while
-the comment still waits for a decision, and only while its moderator may still moderate. The token also
+the comment still waits for a decision, and only while its moderator may still moderate it (a category
+moderator: while the post is in their categories). The token also
 carries when it was made: once anyone decided on the comment after that (the audit log shows a change of
 state), the link is spent even if the comment waits again later (withdrawn after an approval).
 """
@@ -62,7 +63,7 @@ def read_token(token):
     from django.contrib.auth import get_user_model
     from django.utils.translation import gettext as _
 
-    from comments.admin.permissions import is_moderator
+    from comments.admin.permissions import CommentPermissionPolicy, is_moderator
 
     try:
         data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
@@ -80,6 +81,9 @@ def read_token(token):
     comment = PostComment.objects.filter(pk=data.get("c")).first()
     if comment is None:
         raise LinkInvalid(_("Diesen Kommentar gibt es nicht mehr."))
+    if not CommentPermissionPolicy().user_has_permission_for_instance(user, "change", comment):
+        # E.g. a category moderator whose categories no longer include the post's.
+        raise LinkInvalid(_("Dieser Link ist ungültig."))
     made_at = data.get("t")
     if not comment.is_held or (isinstance(made_at, int | float) and decided_since(comment, made_at)):
         raise LinkInvalid(_("Über diesen Kommentar ist schon entschieden worden."))

@@ -89,6 +89,10 @@ class PostComment(XtdComment):
     # When readers were first told that it is public (reply notifications, "Dein Kommentar wurde
     # freigegeben"; comments/subscriptions.py): set once, by a conditional UPDATE, so it is told once.
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Published at once under a category's "Nachmoderation" (comments/categories.py): listed in the
+    # queue's "Nachmoderation" tab until a moderator marks it "Geprüft" (lifecycle.mark_reviewed) or
+    # decides on it otherwise.
+    awaits_review = models.BooleanField(_("Wartet auf Prüfung"), default=False, db_index=True, editable=False)
 
     objects = PostCommentManager()
 
@@ -430,3 +434,51 @@ class UsedMailLink(models.Model):
 
     def __str__(self):
         return self.nonce[:8]
+
+
+class ModerationMode(models.TextChoices):
+    SITE = "site", _("Regel der Website")
+    PRE = "pre", _("Vormoderation")
+    POST = "post", _("Nachmoderation")
+
+
+class CategoryModeration(models.Model):
+    """How comments on the posts of one category are moderated, and by whom (Einstellungen →
+    Kategorie-Moderation; comments/categories.py applies it).
+
+    "Vormoderation" holds every comment, whatever the site's rules say; "Nachmoderation" publishes at once
+    (blocks, spam marks, word lists and the link limit still apply) and lists the comment under
+    "Nachmoderation" until a moderator marks it "Geprüft". The moderators named here moderate the
+    comments on the posts of their categories only."""
+
+    category = models.OneToOneField(
+        "blog.Category", verbose_name=_("Kategorie"), on_delete=models.CASCADE, related_name="comment_moderation"
+    )
+    mode = models.CharField(
+        _("Moderation"),
+        max_length=8,
+        choices=ModerationMode.choices,
+        default=ModerationMode.SITE,
+        help_text=_(
+            "Hat ein Beitrag mehrere Kategorien, gilt die strengste Regel: Vormoderation vor der Regel der "
+            "Website vor Nachmoderation."
+        ),
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Moderator(inn)en dieser Kategorie"),
+        blank=True,
+        related_name="moderated_categories",
+        help_text=_(
+            "Wer hier steht, moderiert nur die Kommentare zu Beiträgen der eigenen Kategorien und bekommt nur "
+            "deren E-Mails."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Kategorie-Moderation")
+        verbose_name_plural = _("Kategorie-Moderation")
+        ordering = ["category__name"]
+
+    def __str__(self):
+        return f"{self.category}: {self.get_mode_display()}"

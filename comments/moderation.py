@@ -7,10 +7,12 @@
   hold word are held, and with "Bekannte Kommentierende sofort veröffentlichen" only a *proven* returning
   commenter is published at once. Before all that, the rules that learn (comments/rules.py): a blocked
   sender's comment and one from an address with spam marks go to Spam; word lists match whole words or
-  regular expressions, on the shortened IP address too.
+  regular expressions, on the shortened IP address too. The post's categories (comments/categories.py)
+  may overrule the site's rule: "Vormoderation" holds every comment, "Nachmoderation" publishes it at once
+  for a later look (the spam rules, the link limit and the hold words still apply).
 - Time windows (comments/schedules.py): in a "held" window every comment is held, whatever the trust rule
-  says (spam and block rules still win); in a "closed" window the view takes none (`schedule_closed_note()`
-  says until when).
+  or a category's "Nachmoderation" says (spam and block rules still win); in a "closed" window the view
+  takes none (`schedule_closed_note()` says until when).
 
 Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
 a credential. A returning commenter is recognised by the random token in their browser's
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
-from .models import CommentSettings, PostComment, Status
+from .models import CommentSettings, ModerationMode, PostComment, Status
 from .utils import count_links
 
 # Why a comment was held or marked (kept with its "submitted" audit entry and shown to moderators).
@@ -38,6 +40,8 @@ BLOCKED = "blocked"
 SPAM_MARKS = "spam_marks"
 FIRST_COMMENT = "first_comment"
 HELD_BY_SCHEDULE = "schedule"
+PRE_MODERATION = "category_pre"  # the post's category says "Vormoderation"
+POST_MODERATION = "category_post"  # published under "Nachmoderation": waits for "Geprüft"
 
 
 def comment_settings_for(request=None, page=None):
@@ -90,10 +94,11 @@ def reason(code, **details):
     return {"code": code, **details}
 
 
-def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
-    """(status, reasons) for a new comment under these rules; each reason is a dict with a `code` and its
-    details (how many links, which words), kept on the comment for the queue's badges."""
+def decide(rules, *, name, email, url, text, author_token="", ip_address=None, post=None):
+    """(status, reasons) for a new comment under these rules on `post`; each reason is a dict with a `code`
+    and its details (how many links, which words), kept on the comment for the queue's badges."""
     from . import rules as learned
+    from .categories import mode_for_post
 
     texts = (text, name, email, url, learned.ip_text(ip_address))
     if learned.block_for(email, ip_address) is not None:
@@ -105,7 +110,10 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
     if spam_words:
         return Status.SPAM, [reason(SPAM_WORD, words=spam_words)]
     reasons = []
-    if rules.hold_all:
+    category_mode = mode_for_post(post)
+    if category_mode == ModerationMode.PRE:
+        reasons.append(reason(PRE_MODERATION))
+    if rules.hold_all and category_mode != ModerationMode.POST:
         reasons.append(reason(HOLD_ALL))
     # A held window; also a closed one that began while the comment was on its way through the view.
     if rules.schedule_state().mode is not None:
@@ -116,6 +124,8 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
     hold_words = learned.matching_words(rules.hold_words, *texts)
     if hold_words:
         reasons.append(reason(HOLD_WORD, words=hold_words))
+    if not reasons and category_mode == ModerationMode.POST:
+        return Status.APPROVED, [reason(POST_MODERATION)]
     if not reasons and rules.trust_approved_authors:
         if is_trusted_browser(author_token, name):
             return Status.APPROVED, [reason(TRUSTED)]

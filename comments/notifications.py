@@ -2,7 +2,9 @@
 
 The mail itself goes out in a background task (comments/tasks.py), enqueued after the transaction that saved
 the comment commits, so a slow or broken mail server never touches the reader's request. Every message has
-exactly one recipient: no reader's address ever reaches anyone but the moderators.
+exactly one recipient: no reader's address ever reaches anyone but the moderators. A held comment's mail
+goes to the moderators of every comment and to the moderators of the post's categories
+(comments/categories.py), never to a category moderator of other categories.
 """
 
 import logging
@@ -61,6 +63,17 @@ def enqueue(task_name, comment_id):
 # --- The messages ------------------------------------------------------------------------------
 
 
+def moderators_for(comment):
+    """The moderators who may decide on this comment: those of every comment and those of its post's
+    categories (active users holding the moderation permission, as `permissions.moderators`)."""
+    from comments.admin.permissions import moderators
+    from comments.categories import moderators_of_post
+    from core.text import is_number
+
+    post_pk = int(comment.object_pk) if is_number(comment.object_pk) else None
+    return moderators_of_post(moderators(), post_pk)
+
+
 def post_of(comment):
     return Page.objects.filter(pk=comment.object_pk).specific().first()
 
@@ -87,7 +100,6 @@ def one_message_each(subject_text, body, recipients):
 def moderator_messages(comment, recipients):
     """One message per moderator. Only moderators see the commenter's e-mail address."""
     from comments import mail_links
-    from comments.admin.permissions import moderators
     from comments.lifecycle import TRANSITIONS
 
     page = post_of(comment)
@@ -100,7 +112,7 @@ def moderator_messages(comment, recipients):
     }
     title = page.title if page else ""
     users = {}
-    for user in moderators().filter(email__in=recipients).order_by("pk"):
+    for user in moderators_for(comment).filter(email__in=recipients).order_by("pk"):
         users.setdefault(user.email, user)
     messages = []
     for recipient in recipients:

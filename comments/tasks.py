@@ -28,15 +28,13 @@ RETRY_DELAYS = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=10)]
 
 @task()
 def notify_moderators(comment_id, attempt=1, recipients=None):
-    """Tell every moderator that a comment waits for approval."""
-    from comments.admin.permissions import moderators
-
+    """Tell the moderators who may decide on it (comments/notifications.py) that a comment waits."""
     try:
         comment = PostComment.objects.filter(pk=comment_id).first()
         if comment is None or not notifications.is_held(comment):
             return 0  # decided (or deleted) before the mail went out: nothing to ask
         if recipients is None:
-            recipients = sorted({user.email for user in moderators() if user.email})
+            recipients = sorted({user.email for user in notifications.moderators_for(comment) if user.email})
         messages = notifications.moderator_messages(comment, recipients)
         return deliver(notify_moderators, comment_id, attempt, messages)
     except Exception:

@@ -297,6 +297,7 @@ def create_comment(request, post, form, rules, token):
         text=cleaned_data["comment"],
         author_token=digest,
         ip_address=ip_address,
+        post=post,
     )
     return lifecycle.submit(
         post=post,

@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from comments import lifecycle
 from comments.admin.blocks import BlockViewSet
 from comments.admin.bulk_actions import BULK_ACTIONS
+from comments.admin.categories import CategoryModerationViewSet
 from comments.admin.panels import HeldCommentsPanel, post_comments_button
 from comments.admin.permissions import CommentPermissionPolicy
 from comments.admin.views import CommentViewSet
@@ -23,6 +24,11 @@ def register_comment_viewset():
 @hooks.register("register_admin_viewset")
 def register_block_viewset():
     return BlockViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_category_moderation_viewset():
+    return CategoryModerationViewSet()
 
 
 for bulk_action_class in BULK_ACTIONS:

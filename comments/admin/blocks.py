@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from comments import lifecycle, rules
-from comments.admin.permissions import is_moderator
+from comments.admin.permissions import is_full_moderator
 from comments.models import Block, BlockKind, PostComment
 
 DURATIONS = {
@@ -32,22 +32,23 @@ DURATIONS = {
 
 
 class ModeratorsOnlyPolicy(ModelPermissionPolicy):
-    """Blocks are for moderators (they name addresses): every action needs the moderation permission."""
+    """Blocks are for moderators of every comment (they name addresses and act on every post): category
+    moderators neither list nor set them."""
 
     def user_has_permission(self, user, action):
-        return is_moderator(user)
+        return is_full_moderator(user)
 
     def user_has_any_permission(self, user, actions):
-        return is_moderator(user)
+        return is_full_moderator(user)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return is_moderator(user)
+        return is_full_moderator(user)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return is_moderator(user)
+        return is_full_moderator(user)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        return Block.objects.all() if is_moderator(user) else Block.objects.none()
+        return Block.objects.all() if is_full_moderator(user) else Block.objects.none()
 
 
 class BlockFromCommentForm(forms.Form):
@@ -72,7 +73,7 @@ class BlockFromCommentView(View):
     template_name = "comments_admin/block.html"
 
     def dispatch(self, request, pk):
-        if not is_moderator(request.user):
+        if not is_full_moderator(request.user):
             raise PermissionDenied
         self.comment = get_object_or_404(PostComment.objects.all(), pk=pk)
         return super().dispatch(request, pk)

@@ -130,6 +130,27 @@ class RestoreBulkAction(TransitionBulkAction):
     done_message = _("wiederhergestellt")
 
 
+class ReviewBulkAction(CommentBulkAction):
+    """ "Geprüft" for comments published under a category's Nachmoderation (lifecycle.mark_reviewed)."""
+
+    display_name = _("Geprüft")
+    action_type = "review"
+    aria_label = _("Ausgewählte Kommentare als geprüft markieren")
+    action_priority = 5
+    confirmation_question = _("Diese Kommentare als geprüft markieren? Sie bleiben, wie sie sind.")
+    done_message = _("geprüft")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        changed = 0
+        for comment in objects:
+            try:
+                changed += lifecycle.mark_reviewed(comment, user)
+            except PostComment.DoesNotExist:
+                continue
+        return changed, 0
+
+
 class DeleteBulkAction(CommentBulkAction):
     display_name = _("Endgültig löschen")
     action_type = "delete"
@@ -163,6 +184,7 @@ class DeleteBulkAction(CommentBulkAction):
 
 
 BULK_ACTIONS = [
+    ReviewBulkAction,
     ApproveBulkAction,
     WithdrawBulkAction,
     SpamBulkAction,

@@ -14,7 +14,7 @@ from django.views import View
 from wagtail.admin import messages
 
 from comments import data_protection
-from comments.admin.permissions import DELETE_PERMISSION, is_moderator
+from comments.admin.permissions import DELETE_PERMISSION, is_full_moderator
 
 OPERATIONS = [
     ("export", gettext_lazy("Exportieren (JSON-Datei)")),
@@ -32,12 +32,13 @@ class DataProtectionForm(forms.Form):
 
 
 class DataProtectionView(View):
-    """Moderators only (not editors): a request about an address concerns comments on every post."""
+    """Moderators of every comment only (not editors, not category moderators): a request about an
+    address concerns comments on every post."""
 
     template_name = "comments_admin/data_protection.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_moderator(request.user):
+        if not is_full_moderator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -15,6 +15,7 @@ from comments import moderation
 from comments.models import HELD_STATUSES, PostComment, Report, ReportReason, Status
 
 STATUS_REPORTED = "reported"
+STATUS_REVIEW = "review"  # published under a category's Nachmoderation, not yet "Geprüft"
 
 
 def open_reports():
@@ -23,10 +24,16 @@ def open_reports():
 
 def status_counts(comments):
     """{tab value: count} for the queue's tabs, over the comments this user may moderate (two queries)."""
-    by_status = dict(comments.order_by().values_list("status").annotate(count=Count("pk")))
+    by_status, review = {}, 0
+    for status, awaits_review, count in (
+        comments.order_by().values_list("status", "awaits_review").annotate(count=Count("pk"))
+    ):
+        by_status[status] = by_status.get(status, 0) + count
+        review += count if awaits_review else 0
     counts = {
         "pending": sum(by_status.get(status, 0) for status in HELD_STATUSES),
         STATUS_REPORTED: comments.filter(pk__in=open_reports().values("comment_id")).count(),
+        STATUS_REVIEW: review,
         Status.APPROVED: by_status.get(Status.APPROVED, 0),
         Status.SPAM: by_status.get(Status.SPAM, 0),
         Status.TRASH: by_status.get(Status.TRASH, 0),
@@ -40,7 +47,11 @@ def reason_badges(comment, reports=0, report_reasons=()):
     labels, words = [], []
     for reason in comment.hold_reasons or []:
         code = reason.get("code") if isinstance(reason, dict) else reason
-        if code == moderation.HOLD_ALL:
+        if code == moderation.PRE_MODERATION:
+            labels.append(_("Kategorie: Vormoderation"))
+        elif code == moderation.POST_MODERATION:
+            labels.append(_("Kategorie: Nachmoderation"))
+        elif code == moderation.HOLD_ALL:
             labels.append(_("Alle werden zurückgehalten"))
         elif code == moderation.TOO_MANY_LINKS:
             count = reason.get("count", 0)
@@ -90,7 +101,9 @@ def highlighted(text, words):
 class RowInfo:
     """Everything the rows of one page of results need, in four queries whatever the page size."""
 
-    def __init__(self, comments, *, with_history):
+    def __init__(self, comments, *, with_history, history_scope=None):
+        """`history_scope`: the comments the user may moderate, when that is not all of them (a category
+        moderator's counts of the commenter's other comments stay within their categories)."""
         comments = list(comments)
         parent_ids = {
             comment.parent_id for comment in comments if comment.parent_id and comment.parent_id != comment.pk
@@ -116,7 +129,8 @@ class RowInfo:
         if with_history:
             emails = {comment.user_email.strip().lower() for comment in comments if comment.user_email.strip()}
             for email, status, count in (
-                PostComment.norel_objects.annotate(address=Lower("user_email"))
+                (PostComment.norel_objects if history_scope is None else history_scope)
+                .annotate(address=Lower("user_email"))
                 .filter(address__in=emails)
                 .order_by()
                 .values_list("address", "status")

@@ -2,6 +2,8 @@
 
 - Moderators: users holding ``comments.change_postcomment`` (the "Moderatoren" group has it) moderate every
   comment; permanently deleting needs ``comments.delete_postcomment`` as well (the group has both).
+- Category moderators: moderators named in Einstellungen → Kategorie-Moderation, or members of the
+  "Kategorie-Moderation" group, moderate only the comments on posts in their categories (comments/categories.py).
 - Editors: users who may edit pages moderate the comments on exactly those pages (Wagtail's page permissions).
 - Everyone else sees no comment in the admin.
 """
@@ -15,6 +17,7 @@ from django.db.models.functions import Cast
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from comments.categories import category_scope, in_scope
 from comments.models import PostComment
 
 MODERATE_PERMISSION = "comments.change_postcomment"
@@ -25,6 +28,12 @@ ACTIONS = {"view", "change", "delete"}
 
 def is_moderator(user):
     return user.is_active and (user.is_superuser or user.has_perm(MODERATE_PERMISSION))
+
+
+def is_full_moderator(user):
+    """A moderator of every comment (not limited to categories): may see and change what concerns every
+    comment, such as blocks and data-protection requests."""
+    return is_moderator(user) and category_scope(user) is None
 
 
 def editable_pages(user):
@@ -57,9 +66,9 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
             return False
-        if is_moderator(user):
+        if is_full_moderator(user):
             return True
-        return editable_pages(user).filter(pk=instance.object_pk).exists()
+        return self.instances_user_has_permission_for(user, action).filter(pk=instance.pk).exists()
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
@@ -72,7 +81,16 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
         if not self.user_has_any_permission(user, actions):
             return comments.none()
         if is_moderator(user):
-            return comments
+            categories = category_scope(user)
+            if categories is None:
+                return comments
+            limited = in_scope(comments, categories)
+            # A category moderator who also edits pages keeps the comments on those pages too.
+            return limited | self.on_editable_pages(comments, user) if can_edit_any_page(user) else limited
+        return self.on_editable_pages(comments, user)
+
+    @staticmethod
+    def on_editable_pages(comments, user):
         page_ids = editable_pages(user).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
         return comments.filter(object_pk__in=page_ids)
 

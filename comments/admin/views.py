@@ -33,8 +33,16 @@ from wagtail.admin.widgets.button import Button
 
 from blog.models import BlogPostPage
 from comments import lifecycle
-from comments.admin.desk import STATUS_REPORTED, RowInfo, highlighted, open_reports, reason_badges, status_counts
-from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_moderator
+from comments.admin.desk import (
+    STATUS_REPORTED,
+    STATUS_REVIEW,
+    RowInfo,
+    highlighted,
+    open_reports,
+    reason_badges,
+    status_counts,
+)
+from comments.admin.permissions import CommentPermissionPolicy, editable_pages, is_full_moderator, is_moderator
 from comments.models import HELD_STATUSES, PostComment, ReportDecision, Status
 from core.text import is_number
 
@@ -45,17 +53,22 @@ STATUS_ALL = "all"
 STATUS_FILTERS = {
     STATUS_HELD: gettext_lazy("Ausstehend"),
     STATUS_REPORTED: gettext_lazy("Gemeldet"),
+    STATUS_REVIEW: gettext_lazy("Nachmoderation"),
     Status.APPROVED: gettext_lazy("Freigegeben"),
     Status.SPAM: gettext_lazy("Spam"),
     Status.TRASH: gettext_lazy("Papierkorb"),
 }
 ACTION_ICONS = {"approve": "check", "withdraw": "cross", "spam": "warning", "trash": "bin", "restore": "undo"}
+# "Geprüft": not a change of state (lifecycle.mark_reviewed), offered on comments awaiting review.
+REVIEW = "review"
+REVIEW_LABEL = gettext_lazy("Geprüft")
 ACTION_DONE_MESSAGES = {
     "approve": gettext_lazy("Kommentar freigegeben."),
     "withdraw": gettext_lazy("Kommentar zurückgezogen: er wartet wieder auf Freigabe."),
     "spam": gettext_lazy("Kommentar als Spam markiert."),
     "trash": gettext_lazy("Kommentar in den Papierkorb gelegt."),
     "restore": gettext_lazy("Kommentar wiederhergestellt: er wartet wieder auf Freigabe."),
+    REVIEW: gettext_lazy("Kommentar geprüft: er bleibt veröffentlicht."),
 }
 
 policy = CommentPermissionPolicy()
@@ -163,6 +176,8 @@ class CommentFilterSet(WagtailFilterSet):
             return queryset.filter(status__in=HELD_STATUSES)
         if value == STATUS_REPORTED:
             return queryset.filter(pk__in=open_reports().values("comment_id"))
+        if value == STATUS_REVIEW:
+            return queryset.filter(awaits_review=True)
         return queryset.filter(status=value)
 
     def filter_same_as(self, queryset, name, value):
@@ -222,6 +237,10 @@ class CommentTextColumn(TitleColumn):
             if action in lifecycle.actions_for(instance)
             and not (action in lifecycle.HIDING_ACTIONS and instance.is_public and instance.nested_count)
         ]
+        if instance.awaits_review:
+            context["quick_actions"].insert(
+                0, (REVIEW, REVIEW_LABEL, f"{moderate_url(instance, REVIEW)}?{urlencode({'next': next_url})}")
+            )
         context["reply_url"] = (
             reverse("comment_moderation:reply", args=[quote(instance.pk)]) if can_be_answered(instance) else ""
         )
@@ -291,7 +310,11 @@ class CommentIndexView(generic.IndexView):
         self.editable_page_ids = set(
             editable_pages(self.request.user).filter(pk__in=post_ids).values_list("pk", flat=True)
         )
-        self.row_info = RowInfo(context["object_list"], with_history=is_moderator(self.request.user))
+        self.row_info = RowInfo(
+            context["object_list"],
+            with_history=is_moderator(self.request.user),
+            history_scope=None if is_full_moderator(self.request.user) else self.get_base_queryset(),
+        )
         context["status_tabs"] = self.status_tabs()
         return context
 
@@ -337,6 +360,10 @@ class CommentIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = []
+        if instance.awaits_review:
+            url = moderate_url(instance, REVIEW)
+            attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+            buttons.append(Button(REVIEW_LABEL, url=url, icon_name="view", attrs=attrs, priority=0))
         for priority, action in enumerate(lifecycle.actions_for(instance), start=1):
             url = moderate_url(instance, action)
             attrs = {}
@@ -371,7 +398,7 @@ class CommentIndexView(generic.IndexView):
                     priority=11,
                 )
             )
-        if is_moderator(self.request.user):
+        if is_full_moderator(self.request.user):
             buttons.append(
                 Button(
                     _("Sperren"),
@@ -401,6 +428,8 @@ class CommentIndexView(generic.IndexView):
 
     @cached_property
     def header_more_buttons(self):
+        if not is_full_moderator(self.request.user):
+            return []
         return [
             Button(
                 _("Datenschutz: Export und Löschung"),
@@ -492,7 +521,7 @@ class ModerateView(View):
     """GET: a confirmation page (what happens, what happens to the replies). POST: do it."""
 
     def dispatch(self, request, pk, action):
-        if action not in lifecycle.TRANSITIONS:
+        if action not in lifecycle.TRANSITIONS and action != REVIEW:
             return redirect("comment_moderation:index")
         self.action = action
         self.comment = get_object_or_404(scoped_comments(request.user), pk=pk)
@@ -501,7 +530,7 @@ class ModerateView(View):
 
     def get(self, request, pk, action):
         hides = action in lifecycle.HIDING_ACTIONS and self.comment.is_public
-        label = lifecycle.TRANSITIONS[action].label
+        label = REVIEW_LABEL if action == REVIEW else lifecycle.TRANSITIONS[action].label
         return TemplateResponse(
             request,
             "comments_admin/confirm_action.html",
@@ -519,7 +548,10 @@ class ModerateView(View):
         before = self.comment.status
         ok = False
         try:
-            changed = lifecycle.apply(self.comment, action, request.user)
+            if action == REVIEW:
+                changed = lifecycle.mark_reviewed(self.comment, request.user)
+            else:
+                changed = lifecycle.apply(self.comment, action, request.user)
         except lifecycle.TransitionNotAllowed:
             message = _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.") % {
                 "status": Status(self.comment.status).label
@@ -528,7 +560,7 @@ class ModerateView(View):
             message = _("Diesen Kommentar gibt es nicht mehr.")
         else:
             ok = changed
-            message = str(ACTION_DONE_MESSAGES[action]) if changed else _("Der Kommentar hatte diesen Status schon.")
+            message = str(ACTION_DONE_MESSAGES[action]) if changed else str(NOTHING_TO_DO[action == REVIEW])
         if "application/json" in request.headers.get("Accept", ""):
             # The queue's script (static/js/comments_admin.js): the same decision without a page load,
             # with the way back for "Rückgängig".
@@ -543,6 +575,12 @@ class ModerateView(View):
             )
         (messages.success if ok else messages.warning)(request, message)
         return redirect(self.next_url)
+
+
+NOTHING_TO_DO = {
+    False: gettext_lazy("Der Kommentar hatte diesen Status schon."),
+    True: gettext_lazy("Dieser Kommentar wartet nicht (mehr) auf Prüfung."),
+}
 
 
 def undo_action(action, before):

@@ -20,7 +20,7 @@ def tab_counts(content):
 def test_tabs_count_every_status_and_the_default_says_it_shows_the_held_ones(moderator_client, post):
     PostCommentFactory.create_batch(2, post=post)
     PostCommentFactory(post=post, status=Status.WITHDRAWN)
-    PostCommentFactory(post=post, status=Status.APPROVED)
+    PostCommentFactory(post=post, status=Status.APPROVED, awaits_review=True)
     reported = PostCommentFactory(post=post, status=Status.APPROVED)
     Report.objects.create(comment=reported, comment_number=reported.pk, reason=ReportReason.INSULT)
     PostCommentFactory(post=post, status=Status.SPAM)
@@ -31,6 +31,7 @@ def test_tabs_count_every_status_and_the_default_says_it_shows_the_held_ones(mod
     assert tab_counts(content) == {
         "Ausstehend": "3",
         "Gemeldet": "1",
+        "Nachmoderation": "1",
         "Freigegeben": "2",
         "Spam": "1",
         "Papierkorb": "2",
