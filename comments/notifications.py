@@ -5,6 +5,7 @@ the comment commits, so a slow or broken mail server never touches the reader's 
 exactly one recipient: no reader's address ever reaches anyone but the moderators.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -12,12 +13,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wagtail.models import Page, Site
 
-from comments.models import CommentSettings
+from comments.models import CommentSettings, PostComment
 
 logger = logging.getLogger(__name__)
 
@@ -126,3 +129,40 @@ def author_messages(comment, recipients):
     body = render_to_string("comments_admin/email/approved_comment.txt", context)
     title = page.title if page else ""
     return one_message_each(_("Neuer Kommentar zu „%(title)s“") % {"title": title}, body, recipients)
+
+
+# --- The daily digest (manage.py send_moderation_digest) ----------------------------------------
+
+DIGEST_LISTED = 20
+
+
+def waiting_longer_than(hours):
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    return PostComment.objects.held().filter(submit_date__lt=cutoff).order_by("submit_date")
+
+
+def digest_message(hours, recipient):
+    """The digest for one moderator, or None when nothing has waited longer than `hours`. It lists names
+    and texts, never a reader's address."""
+    waiting = waiting_longer_than(hours)
+    count = waiting.count()
+    if not count:
+        return None
+    listed = list(waiting[:DIGEST_LISTED])
+    body = render_to_string(
+        "comments_admin/email/digest.txt",
+        {
+            "count": count,
+            "hours": hours,
+            "comments": listed,
+            "more": max(count - DIGEST_LISTED, 0),
+            "queue_url": queue_url(),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+    subject_text = ngettext(
+        "%(count)d Kommentar wartet seit über %(hours)d Stunden",
+        "%(count)d Kommentare warten seit über %(hours)d Stunden",
+        count,
+    ) % {"count": count, "hours": hours}
+    return one_message_each(subject_text, body, [recipient])[0]

@@ -1,23 +1,17 @@
 """`manage.py send_moderation_digest [--hours N]`: one mail to each moderator when comments have waited
 longer than N hours (default 24). Meant for cron, daily: `0 8 * * * … manage.py send_moderation_digest`.
-Nothing is sent when nothing waits that long."""
+Nothing is sent when nothing waits that long. The mails go through the task queue
+(comments/tasks.py `send_moderation_digest`, retried like the other mails); each task carries the
+moderator's account id, never an address."""
 
-import datetime
 import logging
-import smtplib
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from comments import notifications
+from comments import notifications, tasks
 from comments.admin.permissions import moderators
-from comments.models import PostComment
 
-LISTED = 20
 logger = logging.getLogger(__name__)
 
 
@@ -32,34 +26,21 @@ class Command(BaseCommand):
     def handle(self, hours=24, **options):
         if hours < 1:
             raise CommandError(_("Die Wartezeit muss mindestens eine Stunde betragen."))
-        cutoff = timezone.now() - datetime.timedelta(hours=hours)
-        waiting = PostComment.objects.held().filter(submit_date__lt=cutoff).order_by("submit_date")
-        count = waiting.count()
-        if not count:
+        if not notifications.waiting_longer_than(hours).exists():
             return
-        recipients = sorted({user.email for user in moderators() if user.email})
-        body = render_to_string(
-            "comments_admin/email/digest.txt",
-            {
-                "count": count,
-                "hours": hours,
-                "comments": list(waiting[:LISTED]),
-                "more": max(count - LISTED, 0),
-                "queue_url": notifications.queue_url(),
-                "site_name": settings.WAGTAIL_SITE_NAME,
-            },
-        )
-        subject = ngettext(
-            "%(count)d Kommentar wartet seit über %(hours)d Stunden",
-            "%(count)d Kommentare warten seit über %(hours)d Stunden",
-            count,
-        ) % {"count": count, "hours": hours}
-        sent = 0
-        for message in notifications.one_message_each(subject, body, recipients):
+        # One digest per address, even if two accounts share it.
+        accounts = {}
+        for user_id, email in moderators().exclude(email="").order_by("pk").values_list("pk", "email"):
+            accounts.setdefault(email.strip().lower(), user_id)
+        queued = 0
+        for user_id in accounts.values():
             try:
-                sent += message.send()
-            except (smtplib.SMTPException, OSError):
-                # Tomorrow's digest lists the same comments again: no retry needed.
-                logger.warning("Could not send the moderation digest to one moderator", exc_info=True)
+                tasks.send_moderation_digest.enqueue(user_id, hours)
+            except Exception:
+                logger.exception("Could not queue the moderation digest for user %s", user_id)
+            else:
+                queued += 1
         if options["verbosity"] > 0:
-            self.stdout.write(_("Übersicht an %(sent)d Empfänger geschickt.") % {"sent": sent})
+            self.stdout.write(
+                _("Übersicht für %(count)d Empfänger in die Mail-Warteschlange gestellt.") % {"count": queued}
+            )
