@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import PostComment, UsedMailLink
 
@@ -104,3 +105,12 @@ def use(token):
     except IntegrityError as error:
         raise LinkInvalid(_("Dieser Link wurde schon benutzt.")) from error
     return comment, action
+
+
+def forget_used_links(now=None):
+    """Delete the used-link records older than LINK_MAX_AGE (retention, `delete_old_comments`). Safe: a
+    link is used after it was made, so a record that old belongs to a token that has expired anyway.
+    Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - LINK_MAX_AGE
+    deleted, _ = UsedMailLink.objects.filter(used_at__lt=cutoff).delete()
+    return deleted

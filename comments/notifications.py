@@ -7,6 +7,7 @@ goes to the moderators of every comment and to the moderators of the post's cate
 (comments/categories.py), never to a category moderator of other categories.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -14,12 +15,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wagtail.models import Page, Site
 
-from comments.models import CommentSettings
+from comments.models import CommentSettings, PostComment
 
 logger = logging.getLogger(__name__)
 
@@ -138,3 +141,47 @@ def author_messages(comment, recipients):
     body = render_to_string("comments_admin/email/approved_comment.txt", context)
     title = page.title if page else ""
     return one_message_each(_("Neuer Kommentar zu „%(title)s“") % {"title": title}, body, recipients)
+
+
+# --- The daily digest (manage.py send_moderation_digest) ----------------------------------------
+
+DIGEST_LISTED = 20
+
+
+def waiting_longer_than(hours):
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    return PostComment.objects.held().filter(submit_date__lt=cutoff).order_by("submit_date")
+
+
+def digest_message(hours, user):
+    """The digest for one moderator, or None when nothing they may decide on has waited longer than
+    `hours` (a category moderator hears only of the comments on their categories' posts). It lists names
+    and texts, never a reader's address."""
+    from comments.admin.permissions import CommentPermissionPolicy
+    from comments.categories import category_scope
+
+    waiting = waiting_longer_than(hours)
+    if category_scope(user) is not None:
+        in_reach = CommentPermissionPolicy().instances_user_has_permission_for(user, "change")
+        waiting = waiting.filter(pk__in=in_reach.values("pk"))
+    count = waiting.count()
+    if not count:
+        return None
+    listed = list(waiting[:DIGEST_LISTED])
+    body = render_to_string(
+        "comments_admin/email/digest.txt",
+        {
+            "count": count,
+            "hours": hours,
+            "comments": listed,
+            "more": max(count - DIGEST_LISTED, 0),
+            "queue_url": queue_url(),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
+    )
+    subject_text = ngettext(
+        "%(count)d Kommentar wartet seit über %(hours)d Stunden",
+        "%(count)d Kommentare warten seit über %(hours)d Stunden",
+        count,
+    ) % {"count": count, "hours": hours}
+    return one_message_each(subject_text, body, [user.email])[0]

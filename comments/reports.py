@@ -7,7 +7,7 @@
   report of that comment and in the audit log.
 - When the comment is removed and its writer left an address, the writer gets a statement of reasons
   (Art. 17): which rule (the reason's template from Einstellungen → Kommentare), which decision, a link to
-  the Netiquette.
+  the Netiquette. It is sent through the task queue (comments/tasks.py), retried like the other mails.
 """
 
 import logging
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from core.security import client_ip
 
 from . import lifecycle
-from .models import PostComment, Report, ReportDecision, ReportReason
+from .models import Report, ReportDecision, ReportReason
 from .moderation import comment_settings_for
 from .utils import truncate_ip
 
@@ -82,7 +82,7 @@ def decide(comment, decision, user):
         if decision == ReportDecision.REMOVED:
             reason = main_reason(reports)
             comment_id = comment.pk
-            transaction.on_commit(lambda: send_statement(comment_id, reason))
+            transaction.on_commit(lambda: queue_statement(comment_id, reason))
     return len(reports)
 
 
@@ -118,18 +118,20 @@ def absolute(comment, url):
     return (site.root_url if site else "") + url
 
 
-def send_statement(comment_id, reason):
-    """The statement of reasons, by e-mail, only where the writer left an address. Never raises."""
-    comment = PostComment.objects.filter(pk=comment_id).first()
-    if comment is None or not comment.user_email.strip():
-        return False
+def queue_statement(comment_id, reason):
+    """After the commit: the statement of reasons goes out through the task queue (comments/tasks.py),
+    with the comment's id and the reason's code only; the address is looked up when the task runs."""
+    from . import tasks
+
     try:
-        EmailMessage(
-            subject=_("Ihr Kommentar wurde entfernt"),
-            body=statement_text(comment, reason),
-            to=[comment.user_email.strip()],
-        ).send()
+        tasks.send_statement_of_reasons.enqueue(comment_id, str(reason))
     except Exception:
-        logger.exception("Could not send the statement of reasons for comment %s", comment_id)
-        return False
-    return True
+        logger.exception("Could not queue the statement of reasons for comment %s", comment_id)
+
+
+def statement_message(comment, reason):
+    """The statement of reasons as a message to the writer alone, or None if they left no address."""
+    address = comment.user_email.strip()
+    if not address or reason not in ReportReason.values:
+        return None
+    return EmailMessage(subject=_("Ihr Kommentar wurde entfernt"), body=statement_text(comment, reason), to=[address])

@@ -1,5 +1,9 @@
 """Background tasks (django-tasks): the comment e-mails.
 
+Task arguments are ids (and plain codes), never an e-mail address: a queued task is a row in the
+database backend's table, and the address is looked up when the task runs (an address erased meanwhile
+gets nothing). The statement of reasons and the moderation digest keep to this on retries too.
+
 django-tasks 0.12 does not retry on its own. A message that fails with a mail-server error (SMTPException,
 OSError) is tried again later, up to MAX_ATTEMPTS times with growing pauses, by queueing the task again for
 the recipients still waiting (`run_after`; the database backend in production supports it). The immediate
@@ -170,3 +174,61 @@ def only_to(messages, recipients):
         return messages
     waiting = set(recipients)
     return [message for message in messages if message.to[0] in waiting]
+
+
+# --- One recipient, looked up when the task runs -------------------------------------------------
+
+
+def send_alone(task_, args, attempt, message):
+    """Send one message; on a mail-server error queue the same task again later with the same `args`
+    (ids only, never the address, which the task looks up again)."""
+    try:
+        return message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.warning("Could not send %r (attempt %s of %s)", message.subject, attempt, MAX_ATTEMPTS, exc_info=True)
+    if attempt >= MAX_ATTEMPTS:
+        logger.error("Giving up on %s %s after %s attempts", task_.name, list(args), attempt)
+    elif not task_.get_backend().supports_defer:
+        logger.error("%s %s failed; this task backend cannot retry later", task_.name, list(args))
+    else:
+        run_after = timezone.now() + RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
+        task_.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)
+    return 0
+
+
+@task()
+def send_statement_of_reasons(comment_id, reason, attempt=1):
+    """DSA Art. 17: the statement of reasons to the writer of a removed comment, only if they left an
+    address, and only while the comment is still removed (taken back meanwhile: nothing to explain)."""
+    from comments import reports
+    from comments.models import REMOVED_STATUSES
+
+    try:
+        comment = PostComment.objects.filter(pk=comment_id).first()
+        if comment is None or comment.status not in REMOVED_STATUSES:
+            return 0
+        message = reports.statement_message(comment, reason)
+        if message is None:
+            return 0
+        return send_alone(send_statement_of_reasons, (comment_id, reason), attempt, message)
+    except Exception:
+        logger.exception("Statement of reasons for comment %s failed", comment_id)
+        return 0
+
+
+@task()
+def send_moderation_digest(user_id, hours, attempt=1):
+    """The daily digest to one moderator (by account id): what has waited longer than `hours` now."""
+    from comments.admin.permissions import moderators
+
+    try:
+        user = moderators().filter(pk=user_id).first()
+        if user is None or not user.email:
+            return 0  # no longer a moderator, or no address
+        message = notifications.digest_message(hours, user)
+        if message is None:
+            return 0  # decided meanwhile: nothing waits that long any more
+        return send_alone(send_moderation_digest, (user_id, hours), attempt, message)
+    except Exception:
+        logger.exception("Moderation digest for user %s failed", user_id)
+        return 0

@@ -62,6 +62,7 @@ ACTION_ICONS = {"approve": "check", "withdraw": "cross", "spam": "warning", "tra
 # "Geprüft": not a change of state (lifecycle.mark_reviewed), offered on comments awaiting review.
 REVIEW = "review"
 REVIEW_LABEL = gettext_lazy("Geprüft")
+APPROVE_AND_REPLY_LABEL = gettext_lazy("Freigeben und antworten")
 ACTION_DONE_MESSAGES = {
     "approve": gettext_lazy("Kommentar freigegeben."),
     "withdraw": gettext_lazy("Kommentar zurückgezogen: er wartet wieder auf Freigabe."),
@@ -95,6 +96,14 @@ def status_label(comment):
 
 def moderate_url(comment, action):
     return reverse("comment_moderation:moderate", args=[quote(comment.pk), action])
+
+
+def reply_url(comment):
+    return reverse("comment_moderation:reply", args=[quote(comment.pk)])
+
+
+def approve_reply_url(comment):
+    return reverse("comment_moderation:approve_reply", args=[quote(comment.pk)])
 
 
 def replies_note(count):
@@ -241,9 +250,14 @@ class CommentTextColumn(TitleColumn):
             context["quick_actions"].insert(
                 0, (REVIEW, REVIEW_LABEL, f"{moderate_url(instance, REVIEW)}?{urlencode({'next': next_url})}")
             )
-        context["reply_url"] = (
-            reverse("comment_moderation:reply", args=[quote(instance.pk)]) if can_be_answered(instance) else ""
+        back = urlencode({"next": next_url})
+        answerable = can_be_answered(instance)
+        context["reply_url"] = f"{reply_url(instance)}?{back}" if answerable else ""
+        context["approve_reply_url"] = (
+            f"{approve_reply_url(instance)}?{back}" if answerable and instance.is_held else ""
         )
+        context["approve_reply_label"] = APPROVE_AND_REPLY_LABEL
+        context["thread_url"] = f"{reverse('comment_moderation:thread', args=[quote(instance.pk)])}?{back}"
         rows = self.listing_view.row_info
         context["badges"], words = reason_badges(
             instance, rows.reports.get(instance.pk, 0), rows.report_reasons.get(instance.pk, ())
@@ -316,6 +330,7 @@ class CommentIndexView(generic.IndexView):
             history_scope=None if is_full_moderator(self.request.user) else self.get_base_queryset(),
         )
         context["status_tabs"] = self.status_tabs()
+        context["reply_max_length"] = settings.COMMENTS_MAX_LENGTH
         return context
 
     def status_tabs(self):
@@ -390,14 +405,19 @@ class CommentIndexView(generic.IndexView):
             )
         )
         if can_be_answered(instance):
-            buttons.append(
-                Button(
-                    _("Antworten"),
-                    url=reverse("comment_moderation:reply", args=[quote(instance.pk)]),
-                    icon_name="comment",
-                    priority=11,
-                )
+            if instance.is_held:
+                url = approve_reply_url(instance)
+                attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+                buttons.append(Button(APPROVE_AND_REPLY_LABEL, url=url, icon_name="check", attrs=attrs, priority=2))
+            buttons.append(Button(_("Antworten"), url=reply_url(instance), icon_name="comment", priority=11))
+        buttons.append(
+            Button(
+                _("Thread anzeigen"),
+                url=reverse("comment_moderation:thread", args=[quote(instance.pk)]),
+                icon_name="list-ul",
+                priority=12,
             )
+        )
         if is_full_moderator(self.request.user):
             buttons.append(
                 Button(
@@ -528,9 +548,12 @@ class ModerateView(View):
         self.next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index")
         return super().dispatch(request, pk, action)
 
+    def label(self):
+        return REVIEW_LABEL if self.action == REVIEW else lifecycle.TRANSITIONS[self.action].label
+
     def get(self, request, pk, action):
         hides = action in lifecycle.HIDING_ACTIONS and self.comment.is_public
-        label = REVIEW_LABEL if action == REVIEW else lifecycle.TRANSITIONS[action].label
+        label = self.label()
         return TemplateResponse(
             request,
             "comments_admin/confirm_action.html",
@@ -561,7 +584,7 @@ class ModerateView(View):
         else:
             ok = changed
             message = str(ACTION_DONE_MESSAGES[action]) if changed else str(NOTHING_TO_DO[action == REVIEW])
-        if "application/json" in request.headers.get("Accept", ""):
+        if wants_json(request):
             # The queue's script (static/js/comments_admin.js): the same decision without a page load,
             # with the way back for "Rückgängig".
             undo = undo_action(action, before) if ok else None
@@ -581,6 +604,59 @@ NOTHING_TO_DO = {
     False: gettext_lazy("Der Kommentar hatte diesen Status schon."),
     True: gettext_lazy("Dieser Kommentar wartet nicht (mehr) auf Prüfung."),
 }
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class ApproveAndReplyView(ModerateView):
+    """ "Freigeben und antworten" on a held comment. GET: the confirmation page, as for every action.
+    POST: approve it (through the lifecycle), then the reply page; the queue's script gets JSON instead and
+    opens the reply box in the row. Refused as a whole (nothing approved) where no reply could follow."""
+
+    def dispatch(self, request, pk):
+        return super().dispatch(request, pk, "approve")
+
+    def label(self):
+        return APPROVE_AND_REPLY_LABEL
+
+    def refusal(self):
+        if self.comment.status not in (*HELD_STATUSES, Status.APPROVED):
+            return _("Das geht bei einem Kommentar mit dem Status „%(status)s“ nicht.") % {
+                "status": Status(self.comment.status).label
+            }
+        if not can_be_answered(self.comment):
+            return _("Dieser Gesprächsfaden ist schon so tief verschachtelt wie erlaubt.")
+        return ""
+
+    def post(self, request, pk, action):
+        before = self.comment.status
+        ok, changed = False, False
+        message = self.refusal()
+        if not message:
+            try:
+                changed = lifecycle.apply(self.comment, "approve", request.user)
+            except (lifecycle.TransitionNotAllowed, PostComment.DoesNotExist):
+                message = _("Diesen Kommentar gibt es nicht mehr.")
+            else:
+                # Approved now or by someone else a moment ago: either way the answer can follow.
+                ok = True
+                message = str(ACTION_DONE_MESSAGES["approve"]) if changed else _("Der Kommentar war schon freigegeben.")
+        answer_url = f"{reply_url(self.comment)}?{urlencode({'next': self.next_url})}"
+        if wants_json(request):
+            undo = undo_action("approve", before) if changed else None
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "reply_url": answer_url if ok else "",
+                    "undo_url": moderate_url(self.comment, undo) if undo else "",
+                    "undo_label": str(lifecycle.TRANSITIONS[undo].label) if undo else "",
+                }
+            )
+        (messages.success if ok else messages.warning)(request, message)
+        return redirect(answer_url if ok else self.next_url)
 
 
 def undo_action(action, before):
@@ -652,13 +728,24 @@ class ReplyView(View):
 
     def dispatch(self, request, pk):
         self.parent = get_object_or_404(scoped_comments(request.user), pk=pk)
+        self.next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index") + "?status=all"
         return super().dispatch(request, pk)
 
     def render(self, form):
+        if self.request.method == "POST" and wants_json(self.request):
+            # The reply box in the queue's row: the reasons in German; what was typed stays in the box.
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return JsonResponse({"ok": False, "message": " ".join(errors)}, status=400)
         return TemplateResponse(
             self.request,
             self.template_name,
-            {"form": form, "parent": self.parent, "header_icon": "comment", "page_title": _("Antworten")},
+            {
+                "form": form,
+                "parent": self.parent,
+                "header_icon": "comment",
+                "page_title": _("Antworten"),
+                "next": self.next_url,
+            },
             status=400 if form.is_bound else 200,
         )
 
@@ -679,13 +766,15 @@ class ReplyView(View):
             form.add_error(None, _("Auf diesen Kommentar kann nicht (mehr) geantwortet werden."))
             return self.render(form)
         if answer.is_public:
-            messages.success(request, _("Antwort veröffentlicht."))
+            message = _("Antwort veröffentlicht.")
         else:
-            messages.success(
-                request,
-                _("Antwort gespeichert. Sie erscheint, sobald der Kommentar, auf den sie antwortet, freigegeben ist."),
+            message = _(
+                "Antwort gespeichert. Sie erscheint, sobald der Kommentar, auf den sie antwortet, freigegeben ist."
             )
-        return redirect(reverse("comment_moderation:index") + "?status=all")
+        if wants_json(request):
+            return JsonResponse({"ok": True, "message": message})
+        messages.success(request, message)
+        return redirect(self.next_url)
 
 
 # --- The viewset -------------------------------------------------------------------------------
@@ -717,6 +806,7 @@ class CommentViewSet(ModelViewSet):
     def get_urlpatterns(self):
         from comments.admin.blocks import BlockFromCommentView
         from comments.admin.data_protection import DataProtectionView
+        from comments.admin.thread import ThreadView
         from core.converters import register as register_converters
 
         register_converters()  # `<id:…>`: an id too long for the database is a 404, not a 500
@@ -725,6 +815,8 @@ class CommentViewSet(ModelViewSet):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name in kept] + [
             path("moderieren/<id:pk>/<str:action>/", ModerateView.as_view(), name="moderate"),
             path("antworten/<id:pk>/", ReplyView.as_view(), name="reply"),
+            path("freigeben-und-antworten/<id:pk>/", ApproveAndReplyView.as_view(), name="approve_reply"),
+            path("thread/<id:pk>/", ThreadView.as_view(), name="thread"),
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
             path("sperren/<id:pk>/", BlockFromCommentView.as_view(), name="block"),
             path("meldung/<id:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),

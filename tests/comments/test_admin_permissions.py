@@ -156,3 +156,44 @@ def test_moderators_group_has_moderation_and_admin_access_but_no_page_permission
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"access_admin", "change_postcomment", "delete_postcomment"} <= codenames
     assert not GroupPagePermission.objects.filter(group=group).exists()
+
+
+@pytest.mark.parametrize("on", ["own", "other"])
+@pytest.mark.parametrize("who", USERS)
+def test_approve_and_reply(client, world, who, on):
+    comment = PostCommentFactory(post=world[on])
+    client = client_for(client, world, who)
+    url = reverse("comment_moderation:approve_reply", args=[comment.pk])
+    assert outcome(client.get(url)) == expected(who, on)
+    response = client.post(url)
+    assert outcome(response) == expected(who, on)
+    comment.refresh_from_db()
+    allowed = expected(who, on) == ALLOWED
+    assert (comment.status == Status.APPROVED) == allowed
+    if allowed:  # without JavaScript, the reply page follows
+        assert response.headers["Location"].startswith(reverse("comment_moderation:reply", args=[comment.pk]))
+
+
+@pytest.mark.parametrize("on", ["own", "other"])
+@pytest.mark.parametrize("who", USERS)
+def test_thread_page(client, world, who, on):
+    comment = PostCommentFactory(post=world[on], comment="Im Thread")
+    client = client_for(client, world, who)
+    for url in (
+        reverse("comment_moderation:thread", args=[comment.pk]),
+        reverse("comment_moderation:thread", args=[comment.pk]) + "?fragment=1",
+    ):
+        response = client.get(url)
+        assert outcome(response) == expected(who, on)
+        assert ("Im Thread" in response.content.decode()) == (expected(who, on) == ALLOWED)
+
+
+@pytest.mark.parametrize("view", ["thread", "approve_reply"])
+def test_out_of_scope_and_unknown_ids_get_the_same_404(client, world, view):
+    """An editor cannot tell a comment on someone else's post from one that does not exist."""
+    other = PostCommentFactory(post=world["other"])
+    client = client_for(client, world, "section_editor")
+    missing = PostComment.objects.order_by("-pk").first().pk + 1000
+    answers = [client.get(reverse(f"comment_moderation:{view}", args=[pk])) for pk in (other.pk, missing)]
+    assert [answer.status_code for answer in answers] == [404, 404]
+    assert answers[0].content == answers[1].content

@@ -272,3 +272,62 @@ def test_reader_mails_carry_no_address_but_the_recipients_own_and_none_in_links(
         assert len(message.recipients()) == 1
         text = " ".join([message.subject, message.body, *map(str, message.extra_headers.values())]).lower()
         assert not [needle for needle in needles if needle in text], message.subject
+
+
+def test_desk_pages_and_mails_show_no_readers_address(post, committed):
+    """The thread view, "Freigeben und antworten", the reply page (editors see no addresses at all; the
+    thread shows none even to moderators), the statement of reasons and the daily digest."""
+    import datetime
+
+    from django.contrib.auth.models import Group, Permission
+    from django.core import mail
+    from django.core.management import call_command
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from wagtail.models import GroupPagePermission
+
+    from comments.factories import PostCommentFactory, make_staff
+    from comments.models import Report, Status
+
+    addresses = [f"Leck.Desk.{uuid.uuid4().hex[:10]}@Beispiel-Mail.DE" for _ in range(3)]
+    old = timezone.now() - datetime.timedelta(hours=30)
+    root = PostCommentFactory(post=post, status=Status.APPROVED, user_email=addresses[0])
+    held = PostCommentFactory(parent=root, user_email=addresses[1], submit_date=old)
+    PostCommentFactory(parent=held, status=Status.APPROVED, user_email=addresses[2])
+    section = Group.objects.create(name="Redaktion Desk")
+    section.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=section, page=post, permission=Permission.objects.get(codename="change_page")
+    )
+    editor = Client()
+    editor.force_login(make_staff("redakteurin", groups=["Redaktion Desk"]))
+    moderator = Client()
+    moderator.force_login(make_staff("moderatorin", groups=["Moderatoren"], email="mod@wir-leben-eifel.de"))
+    needles = {needle for address in addresses for needle in needles_for(address)}
+
+    thread = reverse("comment_moderation:thread", args=[held.pk])
+    pages = [
+        (editor, thread),
+        (editor, f"{thread}?fragment=1"),
+        (moderator, thread),
+        (moderator, f"{thread}?fragment=1"),
+        (editor, reverse("comment_moderation:approve_reply", args=[held.pk])),
+        (editor, reverse("comment_moderation:reply", args=[held.pk])),
+        (editor, reverse("comment_moderation:index")),
+    ]
+    for client, path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = readable_text(response)[1].lower()
+        assert not [needle for needle in needles if needle in text], path
+
+    Report.objects.create(comment=root, comment_number=root.pk, reason="insult")
+    with committed():
+        moderator.post(reverse("comment_moderation:report_decision", args=[root.pk, "removed"]))
+    call_command("send_moderation_digest", stdout=io.StringIO())
+    kinds = sorted(message.to[0] for message in mail.outbox)
+    assert kinds == sorted([addresses[0].strip(), "mod@wir-leben-eifel.de"])
+    for message in mail.outbox:
+        text = " ".join([message.subject, message.body, *map(str, message.extra_headers.values())]).lower()
+        assert not [needle for needle in needles if needle in text], message.subject

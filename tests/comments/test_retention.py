@@ -85,3 +85,50 @@ def test_an_expired_comment_takes_its_replies_along(post, comment_rules):
 def test_periods_under_a_day_are_refused(comment_rules):
     with pytest.raises(CommandError, match="mindestens einen Tag"):
         run("--removed-days", "0")
+
+
+def test_used_mail_links_are_forgotten_once_the_links_have_expired(post, comment_rules):
+    from comments import mail_links
+    from comments.models import UsedMailLink
+
+    old = UsedMailLink.objects.create(nonce="alt")
+    UsedMailLink.objects.filter(pk=old.pk).update(
+        used_at=timezone.now() - mail_links.LINK_MAX_AGE - datetime.timedelta(minutes=1)
+    )
+    recent = UsedMailLink.objects.create(nonce="frisch")
+    UsedMailLink.objects.filter(pk=recent.pk).update(used_at=days_ago(2))
+
+    output = run()
+
+    assert list(UsedMailLink.objects.values_list("nonce", flat=True)) == ["frisch"]
+    assert "1 benutzte E-Mail-Links gelöscht (älter als 3 Tage)." in output
+    assert "0 benutzte E-Mail-Links gelöscht" in run()
+
+
+def test_a_forgotten_used_link_is_still_refused_because_its_token_has_expired(post, comment_rules, monkeypatch):
+    """Forgetting a used link never brings it back to life: by then the token itself has expired."""
+    import time
+
+    from django.core import signing
+
+    from comments import mail_links
+    from comments.factories import make_staff
+    from comments.models import UsedMailLink
+
+    moderator = make_staff("mod", groups=["Moderatoren"])
+    comment = PostCommentFactory(post=post)
+    four_days = 4 * 24 * 3600
+    real_time = time.time
+    with monkeypatch.context() as patch:
+        patch.setattr(time, "time", lambda: real_time() - four_days)  # the link was mailed four days ago
+        token = mail_links.make_token(comment, "approve", moderator)
+    used = UsedMailLink.objects.create(nonce=signing.loads(token, salt=mail_links.SALT, max_age=None)["n"])
+    UsedMailLink.objects.filter(pk=used.pk).update(used_at=days_ago(4))  # and used at once
+
+    run()
+
+    assert not UsedMailLink.objects.exists()
+    with pytest.raises(mail_links.LinkInvalid, match="abgelaufen"):
+        mail_links.read_token(token)
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING

@@ -65,3 +65,39 @@ def test_buttons_work_by_click_and_the_queue_is_one_card_per_comment_on_a_phone(
     expect(phone.locator(".comment-notice")).to_contain_text("Kommentar in den Papierkorb gelegt.")
     expect(rows.filter(visible=True)).to_have_count(1)
     assert PostComment.objects.filter(status=Status.TRASH).count() == 1
+
+
+def test_approve_and_reply_and_the_thread_in_the_row_without_reload(live_site, live_server, new_context, moderator):
+    seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    PostComment.objects.all().delete()
+    question = PostCommentFactory(
+        post=seed, status=Status.APPROVED, user_name="Hanna", comment="Wann beginnt das Fest?"
+    )
+    held = PostCommentFactory(parent=question, comment="Weiß das jemand? Ich auch nicht.")
+    admin = new_context().new_page()
+    admin_log_in(admin, live_server.url, "moderatorin", "moderieren-ist-wichtig-42")
+    admin.goto(live_server.url + "/admin/kommentare/")
+    admin.evaluate("window.__noReload = true")
+    row = admin.locator("tr:has([data-comment-actions])")
+    expect(row).to_have_count(1)
+
+    row.get_by_role("link", name="Thread anzeigen").click()
+    thread = row.locator("[data-comment-thread]")
+    expect(thread).to_contain_text("Wann beginnt das Fest?")
+    expect(thread).to_contain_text("Freigegeben")
+    expect(row.get_by_role("link", name="Thread ausblenden")).to_be_visible()
+
+    row.get_by_role("button", name="Freigeben und antworten").click()
+    expect(admin.locator(".comment-notice")).to_contain_text("Kommentar freigegeben.")
+    box = row.locator("[data-reply-box] textarea")
+    expect(box).to_be_focused()
+    box.fill("Um 14 Uhr auf dem Marktplatz.")
+    row.get_by_role("button", name="Antwort veröffentlichen").click()
+    expect(admin.locator(".comment-notice")).to_contain_text("Antwort veröffentlicht.")
+    expect(row).to_be_hidden()
+    assert admin.evaluate("window.__noReload") is True  # the same page all along
+
+    held.refresh_from_db()
+    assert held.status == Status.APPROVED and held.is_public
+    reply = PostComment.objects.get(parent_id=held.pk, is_moderator_reply=True)
+    assert reply.comment == "Um 14 Uhr auf dem Marktplatz." and reply.is_public

@@ -3,13 +3,15 @@
 Spam and comments in the trash are deleted N days after they were put there (Einstellungen → Kommentare →
 Aufbewahrung, default 30); comments nobody decided on are deleted M days after they came in (default 90,
 empty: never). Deleted through the lifecycle, so each deletion stays in the audit log (by number only).
+The records of used moderation-mail links (`UsedMailLink`) go once the links themselves have expired
+(three days, comments/mail_links.py `LINK_MAX_AGE`).
 Meant for cron, e.g. daily: `30 3 * * * cd /srv/site && .venv/bin/python manage.py delete_old_comments`.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from comments import data_protection
+from comments import data_protection, mail_links
 from comments.moderation import comment_settings_for
 
 
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         if removed_days < 1 or (held_days is not None and held_days < 1):
             raise CommandError(_("Die Fristen müssen mindestens einen Tag betragen."))
         result = data_protection.delete_expired(removed_days, held_days)
+        links = mail_links.forget_used_links()
         if options["verbosity"] > 0:
             self.stdout.write(
                 _(
@@ -38,4 +41,8 @@ class Command(BaseCommand):
                     "(%(replies)d Antworten mit ihnen)."
                 )
                 % {"removed": result["removed"], "held": result["held"], "replies": result["replies_deleted"]}
+            )
+            self.stdout.write(
+                _("%(links)d benutzte E-Mail-Links gelöscht (älter als %(days)d Tage).")
+                % {"links": links, "days": mail_links.LINK_MAX_AGE.days}
             )
