@@ -32,6 +32,8 @@ TRUSTED = "trusted"
 BLOCKED = "blocked"
 SPAM_MARKS = "spam_marks"
 FIRST_COMMENT = "first_comment"
+# Set by lifecycle.edit_own: the writer changed the text (of a comment that was approved or waits).
+EDITED = "edited"
 
 
 def comment_settings_for(request=None, page=None):
