@@ -42,7 +42,7 @@ class EditRefused(Exception):
 
 
 def own_comment(request, pk):
-    """(comment, post) when this browser may edit comment `pk` now; EditRefused otherwise."""
+    """(comment, post, the post's rules) when this browser may edit comment `pk` now; EditRefused otherwise."""
     if pk not in preview_comment_ids(request):
         raise EditRefused
     token = author_token_from(request)
@@ -53,9 +53,11 @@ def own_comment(request, pk):
         raise EditRefused
     if comment.is_moderator_reply or comment.status not in lifecycle.OWN_EDITABLE_STATUSES:
         raise EditRefused
-    if not edit_window_open(comment) or comment.content_type_id != ContentType.objects.get_for_model(BlogPostPage).pk:
+    if not edit_window_open(comment) or not is_number(comment.object_pk):
         raise EditRefused
-    post = public(BlogPostPage.objects.live()).filter(pk=int(comment.object_pk)).first() if is_number(comment.object_pk) else None
+    if comment.content_type_id != ContentType.objects.get_for_model(BlogPostPage).pk:
+        raise EditRefused
+    post = public(BlogPostPage.objects.live()).filter(pk=int(comment.object_pk)).first()
     if post is None:
         raise EditRefused
     rules = comment_settings_for(request, post)
@@ -85,7 +87,7 @@ def edit_own_comment(request, pk):
         comment, post, rules = own_comment(request, pk)
     except EditRefused:
         return refused(request, posted_text)
-    form = OwnCommentEditForm(request.POST or None, initial={"comment": comment.comment})
+    form = OwnCommentEditForm(request.POST if request.method == "POST" else None, initial={"comment": comment.comment})
     message, status = "", 200
     if request.method == "POST":
         if form.is_valid():
@@ -109,4 +111,3 @@ def edit_own_comment(request, pk):
         "editable_until": edit_window_ends(comment),
     }
     return never_store(render(request, "comments/edit.html", context, status=status))
-

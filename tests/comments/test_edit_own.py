@@ -113,7 +113,9 @@ def test_an_unchanged_text_is_no_edit(post, post_comment, writer, open_rules):
     assert audit_actions(comment) == ["comments.submit"]
 
 
-def test_an_edited_public_comment_waits_again_when_the_setting_says_so(post, post_comment, writer, open_rules, committed):
+def test_an_edited_public_comment_waits_again_when_the_setting_says_so(
+    post, post_comment, writer, open_rules, committed
+):
     from django.core import mail
 
     from comments.factories import make_staff
