@@ -96,7 +96,7 @@ LOG_ACTIONS = {
     "comments.restore": _("Kommentar wiederhergestellt"),
     "comments.delete": _("Kommentar endgültig gelöscht"),
     "comments.edit": _("Kommentartext bearbeitet"),
-    "comments.edit_own": _("Kommentartext vom Verfasser geändert"),
+    "comments.edit_own": _("Kommentartext nachträglich selbst geändert"),
     "comments.reply": _("Als Redaktion geantwortet"),
     "comments.import": _("Kommentar aus WordPress übernommen"),
     "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),

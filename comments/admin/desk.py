@@ -55,7 +55,7 @@ def reason_badges(comment, reports=0, report_reasons=()):
         elif code == moderation.NOT_TRUSTED:
             labels.append(_("Nicht als bekannter Browser erkannt"))
         elif code == moderation.EDITED:
-            labels.append(_("Vom Verfasser geändert"))
+            labels.append(_("Nachträglich geändert"))
         elif code == moderation.BLOCKED:
             labels.append(_("Gesperrter Absender"))
         elif code == moderation.SPAM_MARKS:

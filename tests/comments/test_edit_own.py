@@ -345,3 +345,22 @@ def test_approved_again_the_edited_comment_keeps_its_mark(post, post_comment, wr
 
     html = Client().get(post.url).content.decode()
     assert "Korrigiert vor der Freigabe." in html and ">bearbeitet</time>)" in html
+
+
+def test_a_blocked_senders_spam_can_be_edited_like_a_held_comment_and_stays_spam(
+    post, post_comment, writer, comment_rules
+):
+    from comments.models import Block, BlockKind
+
+    Block.objects.create(kind=BlockKind.EMAIL, value="schreiberin@example.org")
+    comment = write(post, post_comment, writer)
+    assert comment.status == Status.SPAM
+    # Its sender sees it waiting, with the same link a held comment has: nothing says "blocked".
+    assert EDIT_LINK.search(writer.get(post.url).content.decode()).group(1) == str(comment.pk)
+
+    response = writer.post(edit_url(comment), {"comment": "Immer noch ich."})
+
+    assert response.status_code == 303
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM and comment.comment == "Immer noch ich." and not comment.is_public
+    assert audit_actions(comment) == ["comments.submit", "comments.edit_own"]
