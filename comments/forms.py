@@ -145,6 +145,45 @@ def clean_text_validators(max_length=None):
     return validators
 
 
+def comment_text_field():
+    """The "Kommentar" field: the same limits and messages under a new comment and in the writer's own edit."""
+    max_length = settings.COMMENTS_MAX_LENGTH
+    return forms.CharField(
+        label=_("Kommentar"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": max_length}),
+        validators=clean_text_validators(max_length),
+        error_messages={"required": REQUIRED_MESSAGES["comment"]},
+    )
+
+
+def reject_broken_encoding(value):
+    # Django decodes invalid UTF-8 in the request body to U+FFFD.
+    if "\ufffd" in value:
+        raise forms.ValidationError(BROKEN_ENCODING, code="encoding")
+    return value
+
+
+def clean_comment_text(value):
+    """A comment's text as stored: line endings unified, trimmed; empty and broken encoding refused."""
+    text = normalize_text(value)
+    if not text:
+        raise forms.ValidationError(REQUIRED_MESSAGES["comment"], code="required")
+    return reject_broken_encoding(text)
+
+
+class OwnCommentEditForm(forms.Form):
+    """The writer's change of their own comment (comments/edit_views.py): only the text, checked exactly
+    like the text of a new comment. Name, address and website stay as they were sent."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, like PostCommentForm's: the length limit is a setting.
+        self.fields["comment"] = comment_text_field()
+
+    def clean_comment(self):
+        return clean_comment_text(self.cleaned_data["comment"])
+
+
 class PostCommentForm(XtdCommentForm):
     """Kommentar, Name, E-Mail, Website, the remember-me box, the reply-notification box; hidden: the anti-spoofing fields,
     the parent comment (`reply_to`) and a honeypot."""
@@ -153,15 +192,9 @@ class PostCommentForm(XtdCommentForm):
 
     def __init__(self, target_object, data=None, initial=None, **kwargs):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
-        max_length = settings.COMMENTS_MAX_LENGTH
         # Rebuilt rather than patched: xtd's fields carry placeholders, Bootstrap classes and
         # English messages; ours carry German labels, `required` and autocomplete hints.
-        self.fields["comment"] = forms.CharField(
-            label=_("Kommentar"),
-            widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": max_length}),
-            validators=clean_text_validators(max_length),
-            error_messages={"required": REQUIRED_MESSAGES["comment"]},
-        )
+        self.fields["comment"] = comment_text_field()
         self.fields["name"] = forms.CharField(
             label=_("Name"),
             widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
@@ -249,10 +282,7 @@ class PostCommentForm(XtdCommentForm):
     # --- What the reader typed -----------------------------------------------------------
 
     def clean_comment(self):
-        text = normalize_text(self.cleaned_data["comment"])
-        if not text:
-            raise forms.ValidationError(REQUIRED_MESSAGES["comment"], code="required")
-        return self._reject_broken_encoding(text)
+        return clean_comment_text(self.cleaned_data["comment"])
 
     def clean_name(self):
         name = self._reject_broken_encoding(" ".join(without_invisible_characters(self.cleaned_data["name"]).split()))
@@ -270,10 +300,7 @@ class PostCommentForm(XtdCommentForm):
 
     @staticmethod
     def _reject_broken_encoding(value):
-        # Django decodes invalid UTF-8 in the request body to U+FFFD.
-        if "\ufffd" in value:
-            raise forms.ValidationError(BROKEN_ENCODING, code="encoding")
-        return value
+        return reject_broken_encoding(value)
 
     def clean_reply_to(self):
         """A reply's parent: a published comment on the same post, not at the deepest level."""

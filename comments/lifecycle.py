@@ -35,6 +35,7 @@ import dataclasses
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
@@ -98,6 +99,7 @@ LOG_ACTIONS = {
     "comments.restore": _("Kommentar wiederhergestellt"),
     "comments.delete": _("Kommentar endgültig gelöscht"),
     "comments.edit": _("Kommentartext bearbeitet"),
+    "comments.edit_own": _("Kommentartext nachträglich selbst geändert"),
     "comments.reply": _("Als Redaktion geantwortet"),
     "comments.import": _("Kommentar aus WordPress übernommen"),
     "comments.export": _("Kommentare einer E-Mail-Adresse exportiert"),
@@ -398,6 +400,69 @@ def edit(comment, text, user=None, *, back_to_queue=False):
     return new_status
 
 
+# What the writer's own browser may still change (comments/edit_views.py): everything they can see as
+# theirs. Spam stays spam but looks to its sender like a waiting comment, so it can be changed too (an
+# answer that differed would tell a blocked sender that they are blocked); the trash is gone for them.
+OWN_EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED, Status.WITHDRAWN, Status.SPAM})
+
+
+def edit_own(comment, text, rules):
+    """The writer changed the text of their own comment (from the browser that sent it, within the edit
+    window: the view checks that). One audit entry; `edited_at` is set, readers see "(bearbeitet)".
+
+    Re-moderation under the site's `rules` (CommentSettings): a held comment stays held, spam stays spam;
+    an approved one waits again when "Bearbeitete Kommentare erneut prüfen" is on or when the posting
+    rules (`moderation.decide`: blocks, spam marks, words, links) would not publish the new text now; its
+    replies are hidden with it until a moderator approves it again, and the moderators are mailed.
+    Returns the status after the edit; raises TransitionNotAllowed from any other state and
+    PostComment.DoesNotExist when the comment is gone."""
+    from . import moderation, notifications
+
+    with transaction.atomic():
+        current = _current_status(comment)
+        if current is None:
+            raise PostComment.DoesNotExist
+        if current not in OWN_EDITABLE_STATUSES:
+            raise TransitionNotAllowed("edit_own", current)
+        sender = (
+            PostComment.norel_objects.filter(pk=comment.pk)
+            .values("user_name", "user_email", "user_url", "author_token", "ip_address")
+            .get()
+        )
+        verdict, reasons = moderation.decide(
+            rules,
+            name=sender["user_name"],
+            email=sender["user_email"],
+            url=sender["user_url"],
+            text=text,
+            author_token=sender["author_token"],
+            ip_address=sender["ip_address"],
+            post=comment.content_object,  # its categories' rules (Vormoderation) count for the new text too
+        )
+        new_status = current
+        if current == Status.APPROVED and (rules.recheck_edited or verdict != Status.APPROVED):
+            new_status = Status.PENDING
+        edited_at = timezone.now()
+        values = {"comment": text, "edited_at": edited_at, "status": new_status}
+        if new_status in HELD_STATUSES:
+            # The queue's badges: why it waits now.
+            values["hold_reasons"] = [
+                moderation.reason(moderation.EDITED),
+                *(item for item in reasons if item["code"] != moderation.TRUSTED),
+            ]
+        PostComment.norel_objects.filter(pk=comment.pk).update(**values)
+        comment.comment, comment.edited_at = text, edited_at
+        changed = refresh_visibility([comment.thread_id]) if new_status != current else set()
+        _store_public_html({*changed, comment.pk})
+        audit(comment, "comments.edit_own", None, status_before=current, status_after=new_status)
+        _reload_flags(comment)
+        if changed or comment.is_public:
+            _announce([comment.object_pk])
+        if current == Status.APPROVED and new_status == Status.PENDING:
+            notifications.comment_held(comment)
+    return new_status
+
+
 def descendant_ids(comment):
     """Ids of every reply below a comment, at any depth (one query for the thread)."""
     children_of = {}
@@ -636,6 +701,7 @@ __all__ = [
     "delete",
     "edit",
     "mark_reviewed",
+    "edit_own",
     "record_imported",
     "refresh_visibility",
     "reply_as_staff",

@@ -93,6 +93,9 @@ class PostComment(XtdComment):
     # queue's "Nachmoderation" tab until a moderator marks it "Geprüft" (lifecycle.mark_reviewed) or
     # decides on it otherwise.
     awaits_review = models.BooleanField(_("Wartet auf Prüfung"), default=False, db_index=True, editable=False)
+    # When the writer last changed the text from their own browser (lifecycle.edit_own); shown to readers
+    # as "(bearbeitet)". A moderator's correction does not set it.
+    edited_at = models.DateTimeField(_("Bearbeitet"), null=True, blank=True, editable=False)
 
     objects = PostCommentManager()
 
@@ -152,6 +155,14 @@ class CommentSettings(OneQuerySiteSetting):
             "Nur wenn nicht jeder Kommentar zurückgehalten wird: ein Kommentar erscheint sofort, wenn derselbe "
             "Browser unter demselben Namen schon einen freigegebenen Kommentar geschrieben hat und keinen als "
             "Spam markierten. Name und E-Mail-Adresse allein genügen nie."
+        ),
+    )
+    recheck_edited = models.BooleanField(
+        _("Bearbeitete Kommentare erneut prüfen"),
+        default=True,
+        help_text=_(
+            "Ändert jemand kurz nach dem Senden den eigenen, schon freigegebenen Kommentar, wartet "
+            "er wieder auf Freigabe. Ausgeschaltet gilt das nur, wenn die Filter ihn jetzt zurückhalten würden."
         ),
     )
     max_links = models.PositiveSmallIntegerField(
@@ -270,7 +281,12 @@ class CommentSettings(OneQuerySiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("hold_all"), FieldPanel("trust_approved_authors"), FieldPanel("close_after_days")],
+            [
+                FieldPanel("hold_all"),
+                FieldPanel("trust_approved_authors"),
+                FieldPanel("recheck_edited"),
+                FieldPanel("close_after_days"),
+            ],
             heading=_("Freigabe"),
         ),
         MultiFieldPanel(

@@ -42,6 +42,8 @@ FIRST_COMMENT = "first_comment"
 HELD_BY_SCHEDULE = "schedule"
 PRE_MODERATION = "category_pre"  # the post's category says "Vormoderation"
 POST_MODERATION = "category_post"  # published under "Nachmoderation": waits for "Geprüft"
+# Set by lifecycle.edit_own: the writer changed the text (of a comment that was approved or waits).
+EDITED = "edited"
 
 
 def comment_settings_for(request=None, page=None):

@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 MARKUP_VERSION = "1"
 TEMPLATE = "comments/comment.html"
 # The fields the stored HTML shows: the queryset that renders a thread loads them.
-HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply")
+HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply", "edited_at")
 
 
 @functools.cache
@@ -56,6 +56,7 @@ def html_key(comment):
         comment.comment or "",
         comment.submit_date.isoformat() if comment.submit_date else "",
         "1" if comment.is_moderator_reply else "0",
+        comment.edited_at.isoformat() if comment.edited_at else "",
     )
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -110,11 +111,20 @@ def store_html(comment_ids):
     return len(changed)
 
 
-def comment_actions(comment, can_reply):
+def comment_actions(comment, can_reply, can_edit=False):
     """What a reader can do with a comment, under its text: "Antworten" (works without JavaScript: ?antwort=
     opens the form as a reply) and "Melden" (a plain page with the report form) for public comments of
-    readers. Empty when neither applies."""
+    readers; with `can_edit` (the writer's own browser, within the edit window: only in a thread rendered
+    for that reader alone), "Bearbeiten". Empty when none applies."""
     links = []
+    if can_edit:
+        links.append(
+            format_html(
+                '<a class="comment__edit" href="{}" rel="nofollow">{}</a>',
+                reverse("comments-edit-own", args=[comment.pk]),
+                gettext("Bearbeiten"),
+            )
+        )
     if can_reply:
         links.append(
             format_html(

@@ -10,7 +10,7 @@ from django.urls import path
 
 from core.converters import register as register_converters
 
-from . import feeds, mail_views, report_views, subscription_views, views
+from . import edit_views, feeds, mail_views, report_views, subscription_views, views
 
 register_converters()
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("beitrag/<id:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
     path("link/<id:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
     path("melden/<id:pk>/", report_views.report_comment, name="comments-report"),
+    # The writer's own edit, from the browser that sent the comment (comments/edit_views.py).
+    path("bearbeiten/<id:pk>/", edit_views.edit_own_comment, name="comments-edit-own"),
     path("moderieren/<str:token>/", mail_views.mail_action, name="comments-mail-action"),
     path("melden/<id:pk>/danke/", report_views.report_done, name="comments-report-done"),
 ]

@@ -1,6 +1,7 @@
 """Small helpers around comments: personal data (IP addresses), the reader's preview cookie,
 flood control and the text checks the moderation rules use."""
 
+import datetime
 import ipaddress
 import re
 import secrets
@@ -9,6 +10,7 @@ import unicodedata
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import urlize
 
@@ -72,6 +74,22 @@ def remember_preview_comment(request, response, comment_id):
         httponly=True,
         samesite="Lax",
     )
+
+
+def edit_window_minutes():
+    return settings.COMMENTS_EDIT_MINUTES
+
+
+def edit_window_ends(comment):
+    """Until when the writer may change their comment: `COMMENTS_EDIT_MINUTES` after it was sent."""
+    return comment.submit_date + datetime.timedelta(minutes=edit_window_minutes())
+
+
+def edit_window_open(comment, now=None):
+    """True while the writer may still change their comment."""
+    if comment.submit_date is None:
+        return False
+    return (now or timezone.now()) <= edit_window_ends(comment)
 
 
 # --- The sender's browser token (the trusted-commenter rule's proof) --------------------------

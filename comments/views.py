@@ -27,9 +27,10 @@ CSRF-exempt for requests without a session cookie, and enforces Django's CSRF ch
 request carries a session cookie or a logged-in user; pages rendered for such readers (never
 cached) contain the token.
 
-A held comment is shown to its author only: the ids of the comments this browser sent are kept
-in a signed cookie (`comment_preview`, one hour). Requests with that cookie bypass the full-page
-cache, and `CommentPreviewMiddleware` marks their responses private and not storable.
+A held comment is shown to its author only: the ids of the comments this browser sent (held or
+published) are kept in a signed cookie (`comment_preview`, one hour), which also lets the writer edit
+them for a few minutes (comments/edit_views.py). Requests with that cookie bypass the full-page cache,
+and `CommentPreviewMiddleware` marks their responses private and not storable.
 """
 
 import logging
@@ -279,8 +280,9 @@ def post_comment(request):
 
     response = accepted_response(request, post, comment)
     remember_author_token(request, response, token, remember=bool(cleaned_data.get("remember")))
-    if not comment.is_public:
-        remember_preview_comment(request, response, comment.pk)
+    # Held or published: the writer sees their held comment, and may edit either for a while
+    # (comments/edit_views.py).
+    remember_preview_comment(request, response, comment.pk)
     return response
 
 

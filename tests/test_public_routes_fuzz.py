@@ -172,6 +172,7 @@ COOKIES = [
     "sessionid=kaputt",
     "comment_preview=kaputt",
     "comment_preview=1:abc:def",
+    "comment_preview=kaputt; comment_author=kaputt",
     "csrftoken=x",
     "sessionid=; csrftoken=",
     "\x00=\x00",
@@ -281,6 +282,11 @@ KNOWN_CASES = [
     ("POST", "/beitraege/suche/?q=eifel"),
     ("PUT", "/kommentare/senden/"),
     ("DELETE", "/kommentare/senden/"),
+    ("GET", "/kommentare/bearbeiten/1/"),
+    ("POST", "/kommentare/bearbeiten/1/"),
+    ("PUT", "/kommentare/bearbeiten/1/"),
+    ("GET", "/kommentare/bearbeiten/99999999999999999999/"),
+    ("GET", "/kommentare/bearbeiten/%00/"),
 ]
 
 
@@ -408,6 +414,7 @@ def paths(content_type_id):
         st.tuples(st.one_of(st.just(content_type_id), st.integers(min_value=-1)), segments).map(
             lambda parts: f"/kommentare/link/{parts[0]}/{parts[1]}/"
         ),
+        st.one_of(st.integers(min_value=-1), segments).map(lambda value: f"/kommentare/bearbeiten/{value}/"),
         category_slugs.map(lambda slug: f"/category/{slug}/"),
         author_slugs.map(lambda slug: f"/author/{slug}/"),
         st.tuples(years, months, months, post_slugs).map(lambda parts: "/{}/{}/{}/{}/".format(*parts)),

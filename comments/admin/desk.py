@@ -67,6 +67,8 @@ def reason_badges(comment, reports=0, report_reasons=()):
             labels.append(_("Erster Kommentar mit dieser Adresse"))
         elif code == moderation.NOT_TRUSTED:
             labels.append(_("Nicht als bekannter Browser erkannt"))
+        elif code == moderation.EDITED:
+            labels.append(_("Nachträglich geändert"))
         elif code == moderation.BLOCKED:
             labels.append(_("Gesperrter Absender"))
         elif code == moderation.SPAM_MARKS:

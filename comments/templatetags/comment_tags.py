@@ -21,7 +21,7 @@ from ..forms import PostCommentForm
 from ..models import PostComment, Status
 from ..moderation import comment_settings_for, comments_closed, schedule_closed_note
 from ..rendering import comment_actions, ensure_html
-from ..utils import preview_comment_ids
+from ..utils import edit_window_open, preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
 register = template.Library()
@@ -45,6 +45,7 @@ DISPLAYED_FIELDS = (
     "order",
     "html",
     "html_key",
+    "edited_at",
 )
 LINK_REL = 'rel="nofollow ugc noopener"'
 
@@ -154,7 +155,7 @@ class CommentSection:
             flat.append(
                 {
                     "html": comment.shown_html,
-                    "reply": comment_actions(comment, node["can_reply"]),
+                    "reply": comment_actions(comment, node["can_reply"], self._can_edit(comment)),
                     "children": bool(node["children"]),
                 }
             )
@@ -185,6 +186,12 @@ class CommentSection:
             elif comment.parent_id in nodes:
                 nodes[comment.parent_id]["children"].append(node)
         return roots
+
+    def _can_edit(self, comment):
+        """The "Bearbeiten" link: this browser sent the comment (its signed preview cookie) and the edit
+        window is open. Only ever true in a thread rendered for this reader alone (`is_personal`); the
+        edit page checks the browser's author token as well."""
+        return comment.pk in self.own_ids and not comment.is_moderator_reply and edit_window_open(comment)
 
     def _can_reply(self, comment):
         return not self.closed and comment.is_public and comment.level < self.max_level

@@ -431,6 +431,9 @@ COMMENTS_FLOOD_SECONDS = 15
 # Reply notifications: confirmation mails one address gets a day while it confirms none of them
 # (comments/subscriptions.py: the box must not be a way to fill a stranger's inbox).
 COMMENTS_CONFIRMATIONS_PER_DAY = 3
+# A reader may change the text of their own comment from the browser that sent it for this long
+# (comments/edit_views.py).
+COMMENTS_EDIT_MINUTES = 10
 # Responses that show a reader their own held comment are never stored by a shared cache; below
 # the page cache, so it sees the Cache-Control header this sets.
 MIDDLEWARE.insert(

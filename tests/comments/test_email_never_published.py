@@ -197,12 +197,18 @@ def seed_paths(commented_site, blog_index, author, category):
         for action in ("bestaetigen", "abbestellen", "alle-abbestellen"):
             paths.append(f"/kommentare/benachrichtigung/{token}/{action}/")
     for comment in commented_site["comments"]:
+        # The writer's own edit page (a 404 for everyone else).
+        paths.append(f"/kommentare/bearbeiten/{comment.pk}/")
         for template in STOCK_COMMENT_PATHS:
             paths.append(template.format(id=comment.pk, post=post.pk, ct=content_type.pk))
     return paths
 
 
 def test_no_public_url_shows_a_commenters_email_address_or_its_hash(commented_site, blog_index, author, category):
+    # One comment edited by its writer: the "(bearbeitet)" mark and the edit page are crawled too.
+    edited = commented_site["comments"][3]
+    response = commented_site["commenter"].post(f"/kommentare/bearbeiten/{edited.pk}/", {"comment": "Nachträglich"})
+    assert response.status_code == 303
     seeds = seed_paths(commented_site, blog_index, author, category)
     needles = {needle: address for address in commented_site["addresses"] for needle in needles_for(address)}
 
@@ -231,7 +237,10 @@ def test_no_public_url_shows_a_commenters_email_address_or_its_hash(commented_si
     # Our own comment URLs answer without a server error; the stock ones are not routed.
     for path in ["/kommentare/senden/", commented_site["comments"][0].get_absolute_url()]:
         assert anonymous[path][0] < 500
+    assert commenter[f"/kommentare/bearbeiten/{edited.pk}/"][0] == 200
+    assert "bearbeitet" in commenter[other.url][1]
     for comment in commented_site["comments"]:
+        assert anonymous[f"/kommentare/bearbeiten/{comment.pk}/"][0] == 404
         assert anonymous[f"/comments/reply/{comment.pk}/"][0] == 404
         assert anonymous[f"/kommentare/reply/{comment.pk}/"][0] == 404
 

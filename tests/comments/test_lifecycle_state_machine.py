@@ -1,6 +1,6 @@
 """Property-based test of the comment lifecycle (Hypothesis stateful testing, on the real database).
 
-Random sequences of what readers, moderators, the data-protection tools and the WordPress re-import do to
+Random sequences of what readers (writing, replying, editing their own comment), moderators, the data-protection tools and the WordPress re-import do to
 the comments of one post; after every step the invariants must hold:
 
 - a comment is public exactly when it is approved and the comment it answers is public (so nothing a
@@ -39,11 +39,11 @@ from django.test import Client, TestCase
 from wagtail.models import ModelLogEntry
 
 from blog.models import BlogPostPage
-from comments import lifecycle
+from comments import lifecycle, moderation
 from comments.admin.bulk_actions import BULK_ACTIONS
 from comments.admin.panels import held_for
 from comments.factories import make_staff
-from comments.models import PostComment, Status
+from comments.models import CommentSettings, PostComment, Status
 from core.cache import CLOCK_KEY
 
 MAX_LEVEL = 4
@@ -210,6 +210,45 @@ class CommentLifecycle(RuleBasedStateMachine):
             self.status[comment] = Status.PENDING
         self.log_count[comment] += 1
         self.changed_here.add(comment)
+
+    @rule(comment=comments, recheck=st.booleans(), hold_word=st.booleans())
+    def edit_own(self, comment, recheck, hold_word):
+        """The writer changes their own comment (the view has checked browser and window): held stays
+        held, spam stays spam, the trash refuses; approved waits again when the setting or the rules say so."""
+        if not self.alive(comment):
+            return
+        rules = CommentSettings(hold_all=False, recheck_edited=recheck, max_links=0, hold_words="zurückhalten")
+        text = f"Selbst geändert {next(self.texts)}" + (" zurückhalten" if hold_word else "")
+        stored = PostComment.objects.get(pk=comment)
+        # Blocks and spam marks of the address (earlier "Spam" decisions) hold it too.
+        verdict, _reasons = moderation.decide(
+            rules,
+            name=stored.user_name,
+            email=stored.user_email,
+            url=stored.user_url,
+            text=text,
+            author_token=stored.author_token,
+            ip_address=stored.ip_address,
+        )
+        assert verdict != Status.APPROVED or not hold_word
+        current = self.status[comment]
+        was_public = self.expected_public(comment)
+        before = self.generation()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            try:
+                after = lifecycle.edit_own(stored, text, rules)
+            except lifecycle.TransitionNotAllowed:
+                assert current == Status.TRASH
+                return
+        assert current != Status.TRASH
+        expected = Status.PENDING if current == Status.APPROVED and (recheck or verdict != Status.APPROVED) else current
+        assert after == expected
+        self.status[comment] = expected
+        self.log_count[comment] += 1
+        self.changed_here.add(comment)
+        assert PostComment.objects.get(pk=comment).edited_at is not None
+        if not was_public:
+            assert self.generation() == before, "editing a comment nobody else sees must invalidate nothing"
 
     # --- moderators ------------------------------------------------------------------------
 
