@@ -7,7 +7,8 @@
   hold word are held, and with "Bekannte Kommentierende sofort veröffentlichen" only a *proven* returning
   commenter is published at once. Before all that, the rules that learn (comments/rules.py): a blocked
   sender's comment and one from an address with spam marks go to Spam; word lists match whole words or
-  regular expressions, on the shortened IP address too.
+  regular expressions, on the shortened IP address too. A comment that did not pass the form's spam
+  challenge (comments/captcha.py) is held ("ohne Spam-Prüfung").
 
 Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
 a credential. A returning commenter is recognised by the random token in their browser's
@@ -32,6 +33,7 @@ TRUSTED = "trusted"
 BLOCKED = "blocked"
 SPAM_MARKS = "spam_marks"
 FIRST_COMMENT = "first_comment"
+UNVERIFIED = "unverified"  # no solved spam challenge (comments/captcha.py): JavaScript off, or a bad answer
 
 
 def comment_settings_for(request=None, page=None):
@@ -84,9 +86,11 @@ def reason(code, **details):
     return {"code": code, **details}
 
 
-def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
+def decide(rules, *, name, email, url, text, author_token="", ip_address=None, verified=True):
     """(status, reasons) for a new comment under these rules; each reason is a dict with a `code` and its
-    details (how many links, which words), kept on the comment for the queue's badges."""
+    details (how many links, which words), kept on the comment for the queue's badges. `verified` says
+    whether the comment passed the form's spam challenge (comments/captcha.py): one that did not is held,
+    whatever else the rules say, never published at once."""
     from . import rules as learned
 
     texts = (text, name, email, url, learned.ip_text(ip_address))
@@ -98,7 +102,7 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None):
     spam_words = learned.matching_words(rules.spam_words, *texts)
     if spam_words:
         return Status.SPAM, [reason(SPAM_WORD, words=spam_words)]
-    reasons = []
+    reasons = [] if verified else [reason(UNVERIFIED)]
     if rules.hold_all:
         reasons.append(reason(HOLD_ALL))
     links = count_links(text)

@@ -54,6 +54,8 @@ def reason_badges(comment, reports=0, report_reasons=()):
             labels.append(_("Erster Kommentar mit dieser Adresse"))
         elif code == moderation.NOT_TRUSTED:
             labels.append(_("Nicht als bekannter Browser erkannt"))
+        elif code == moderation.UNVERIFIED:
+            labels.append(_("ohne Spam-Prüfung"))
         elif code == moderation.BLOCKED:
             labels.append(_("Gesperrter Absender"))
         elif code == moderation.SPAM_MARKS:
