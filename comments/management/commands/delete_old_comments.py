@@ -3,13 +3,14 @@
 Spam and comments in the trash are deleted N days after they were put there (Einstellungen → Kommentare →
 Aufbewahrung, default 30); comments nobody decided on are deleted M days after they came in (default 90,
 empty: never). Deleted through the lifecycle, so each deletion stays in the audit log (by number only).
+Also forgets the used ALTCHA challenges that have expired (comments/captcha.py).
 Meant for cron, e.g. daily: `30 3 * * * cd /srv/site && .venv/bin/python manage.py delete_old_comments`.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from comments import data_protection
+from comments import captcha, data_protection
 from comments.moderation import comment_settings_for
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         if removed_days < 1 or (held_days is not None and held_days < 1):
             raise CommandError(_("Die Fristen müssen mindestens einen Tag betragen."))
         result = data_protection.delete_expired(removed_days, held_days)
+        captcha.forget_expired_challenges()
         if options["verbosity"] > 0:
             self.stdout.write(
                 _(
