@@ -319,7 +319,7 @@ def altcha_challenge(request):
     if captcha.mode() != captcha.ALTCHA:
         raise Http404
     if request.method not in ("GET", "HEAD"):
-        response = JsonResponse({"error": "GET"}, status=405)
+        response = JsonResponse({"error": "Nur mit GET abrufbar."}, status=405)
         response["Allow"] = "GET, HEAD"
         return response
     response = JsonResponse(captcha.new_challenge())

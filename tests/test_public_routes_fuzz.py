@@ -281,6 +281,8 @@ KNOWN_CASES = [
     ("POST", "/beitraege/suche/?q=eifel"),
     ("PUT", "/kommentare/senden/"),
     ("DELETE", "/kommentare/senden/"),
+    ("POST", "/kommentare/altcha/"),
+    ("GET", "/kommentare/altcha/?x=%00"),
 ]
 
 
@@ -373,6 +375,7 @@ EXISTING_PATHS = (
         "/beitraege/2015/9/",
         "/category/wirtschaft/",
         "/2015/09/15/vielfalt/",
+        "/kommentare/altcha/",
     ]
 )
 
@@ -392,6 +395,7 @@ def paths(content_type_id):
                 "/robots.txt",
                 "/healthz",
                 "/kommentare/senden/",
+                "/kommentare/altcha/",
                 "/impressum/",
                 "/datenschutz/",
                 "/feed/",
