@@ -161,9 +161,7 @@ def check_settings(app_configs=None, **kwargs):
 
     if mode() not in MODES:
         return [
-            checks.Error(
-                f"COMMENTS_CAPTCHA is {mode()!r}; it must be one of {', '.join(MODES)}.", id="comments.E001"
-            )
+            checks.Error(f"COMMENTS_CAPTCHA is {mode()!r}; it must be one of {', '.join(MODES)}.", id="comments.E001")
         ]
     if mode() == RECAPTCHA and not recaptcha_configured():
         return [

@@ -3,8 +3,6 @@ challenge: test_captcha.py)."""
 
 import time
 
-import pytest
-
 from comments.forms import HONEYPOT_FILLED
 from comments.models import PostComment
 
