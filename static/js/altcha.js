@@ -74,6 +74,7 @@
     var freshFor = Number(field.getAttribute("data-altcha-lifetime") || 300) * 800;
     var current = null; /* {startedAt, promise} */
     var passing = false;
+    var waiting = false; /* a second click while the solution is being found sends nothing more */
 
     function isFresh() {
       return current !== null && Date.now() - current.startedAt < freshFor;
@@ -124,6 +125,10 @@
         }
         event.preventDefault();
         event.stopPropagation();
+        if (waiting) {
+          return;
+        }
+        waiting = true;
         var submitter = event.submitter || null;
         var waited = new Promise(function (resolve) {
           window.setTimeout(resolve, WAIT_ON_SUBMIT_MS);
@@ -131,6 +136,7 @@
         form.setAttribute("aria-busy", "true");
         Promise.race([start(), waited]).then(function () {
           form.removeAttribute("aria-busy");
+          waiting = false;
           passing = true;
           try {
             if (form.requestSubmit) {
