@@ -167,6 +167,7 @@
     if (!field || !window.fetch || !window.Promise || !window.crypto || !window.crypto.subtle) {
       return;
     }
+    field.value = ""; /* never a solution the browser restored from an earlier visit */
     enhance(form, field);
   }
 
