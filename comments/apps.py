@@ -31,3 +31,8 @@ class CommentsConfig(AppConfig):
         from core.errors import keep_typed_text_for
 
         keep_typed_text_for("comments-post-comment")
+        from django.core import checks
+
+        from .captcha import check_settings
+
+        checks.register(check_settings)

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
-from comments import lifecycle
+from comments import captcha, lifecycle
 from comments.forms import PostCommentForm
 from comments.models import REMOVED_STATUSES, PostComment, Status
 
@@ -69,7 +69,10 @@ def make_staff(username, *, groups=(), superuser=False, email=None, **extra):
 
 
 def form_data(post, seconds_ago=10, **fields):
-    """What a reader's browser sends: the rendered form's hidden fields, `seconds_ago` old, plus `fields`."""
+    """What a reader's browser sends: the rendered form's hidden fields, `seconds_ago` old, plus `fields`.
+
+    With ALTCHA (the default spam challenge) also a fresh solution, as altcha.js sends it; pass
+    `altcha=""` for a browser without JavaScript."""
     form = PostCommentForm(post)
     timestamp = int(time.time()) - seconds_ago
     data = {
@@ -84,5 +87,7 @@ def form_data(post, seconds_ago=10, **fields):
         "url": "",
         "comment": "Ein schöner Beitrag über die Eifel.",
     }
+    if captcha.mode() == captcha.ALTCHA and "altcha" not in fields:
+        data["altcha"] = captcha.solve(captcha.new_challenge())
     data.update({key: str(value) for key, value in fields.items()})
     return data

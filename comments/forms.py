@@ -1,30 +1,27 @@
 """The comment form readers fill in under a post: django-comments-xtd's form with German fields,
-our checks (minimum time, parent comment, clean text) and, when keys are set, reCAPTCHA.
+our checks (minimum time, parent comment, clean text) and the hidden field of the ALTCHA challenge.
 
-reCAPTCHA v2 ("Ich bin kein Roboter" checkbox), not v3: v3 needs a script of ours to fetch a token
-when the form is sent (django-recaptcha's v3 widget does that with an inline script, which our
-Content Security Policy forbids) and silently fails readers whose browser blocks Google; the v2
-checkbox is a plain widget from Google's script, works without any JavaScript of ours and tells
-the reader what is wrong. Without `RECAPTCHA_PUBLIC_KEY` and `RECAPTCHA_PRIVATE_KEY` there is no
-captcha field and no Google script at all.
+The spam challenge (comments/captcha.py) never makes the form invalid: a comment without a solved
+challenge is held for moderation by the view, so the form works without JavaScript. With
+`COMMENTS_CAPTCHA=recaptcha` the form has no field of its own for it: Google's script, loaded after the
+reader's click, adds its `g-recaptcha-response` field, which the view hands to comments/captcha.py.
 """
 
 import re
 import time
-from urllib.error import URLError
 
 from django_comments.forms import DEFAULT_COMMENTS_TIMEOUT
 from django_comments_xtd.forms import XtdCommentForm
 from django_comments_xtd.models import max_thread_level_for_content_type
-from django_recaptcha.fields import ReCaptchaField
-from django_recaptcha.widgets import ReCaptchaV2Checkbox
 
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import captcha
 from .models import PostComment, ReportReason
 from .utils import name_words, normalize_text, without_invisible_characters
 
@@ -75,14 +72,6 @@ HONEYPOT_FILLED = _(
     "ausgefüllt, vielleicht von der Ausfüllhilfe deines Browsers. Jetzt ist es wieder leer, und dein Text ist "
     "noch da: bitte sende den Kommentar noch einmal."
 )
-CAPTCHA_INVALID = _(
-    "Bitte bestätige, dass du kein Roboter bist: setze das Häkchen bei „Ich bin kein Roboter“ und sende den "
-    "Kommentar dann noch einmal."
-)
-CAPTCHA_UNREACHABLE = _(
-    "Die Sicherheitsabfrage konnte gerade nicht geprüft werden, deshalb wurde dein Kommentar noch nicht "
-    "gespeichert. Dein Text ist noch da: bitte bestätige die Abfrage noch einmal und sende den Kommentar erneut."
-)
 PARENT_INVALID = _(
     "Auf diesen Kommentar kann nicht geantwortet werden, vielleicht ist er nicht (mehr) freigeschaltet. "
     "Deine Antwort wurde deshalb noch nicht gespeichert, aber dein Text ist noch da: du kannst ihn als "
@@ -111,23 +100,12 @@ def minimum_seconds():
     return settings.COMMENTS_MIN_SECONDS
 
 
-class CommentCaptchaWidget(ReCaptchaV2Checkbox):
-    """The checkbox with Google's script only: django-recaptcha's template adds an inline script."""
+class AltchaInput(forms.HiddenInput):
+    """The hidden field altcha.js fills with its solution. Never rendered with a value: a solution sent
+    back with a refused form may be stale, and the page with the form may come from the shared cache."""
 
-    template_name = "comments/recaptcha_widget.html"
-
-
-class CommentCaptchaField(ReCaptchaField):
-    """django-recaptcha's field; Google being unreachable is a form error, not a server error."""
-
-    default_error_messages = {"required": CAPTCHA_INVALID, "captcha_invalid": CAPTCHA_INVALID}
-
-    def validate(self, value):
-        try:
-            super().validate(value)
-        except (URLError, OSError, ValueError) as error:
-            # URLError (no connection), timeouts (OSError) and a garbled answer (ValueError).
-            raise forms.ValidationError(CAPTCHA_UNREACHABLE, code="captcha_error") from error
+    def format_value(self, value):
+        return None
 
 
 def clean_text_validators(max_length=None):
@@ -188,7 +166,7 @@ class PostCommentForm(XtdCommentForm):
     """Kommentar, Name, E-Mail, Website, the remember-me box, the reply-notification box; hidden: the anti-spoofing fields,
     the parent comment (`reply_to`) and a honeypot."""
 
-    field_order = ["comment", "name", "email", "url", "remember", "notify_replies", "captcha", "honeypot", "reply_to"]
+    field_order = ["comment", "name", "email", "url", "remember", "notify_replies", "honeypot", "reply_to", "altcha"]
 
     def __init__(self, target_object, data=None, initial=None, **kwargs):
         super().__init__(target_object, data=data, initial=initial, **kwargs)
@@ -251,9 +229,17 @@ class PostCommentForm(XtdCommentForm):
         )
         # No follow-up e-mails: their mute links would carry the address in a readable payload.
         self.fields.pop("followup", None)
-        if settings.RECAPTCHA_PUBLIC_KEY and settings.RECAPTCHA_PRIVATE_KEY:
-            self.fields["captcha"] = CommentCaptchaField(
-                label=_("Sicherheitsabfrage"), widget=CommentCaptchaWidget(api_params={"hl": "de"})
+        if captcha.mode() == captcha.ALTCHA:
+            # Not required and never checked here: the view holds a comment without a valid solution.
+            self.fields[captcha.ALTCHA_FIELD] = forms.CharField(
+                required=False,
+                widget=AltchaInput(
+                    attrs={
+                        "data-altcha-challenge": reverse("comments-altcha-challenge"),
+                        "data-altcha-lifetime": captcha.CHALLENGE_SECONDS,
+                        "autocomplete": "off",
+                    }
+                ),
             )
         self.order_fields(self.field_order)
 
@@ -339,7 +325,7 @@ class PostCommentForm(XtdCommentForm):
 
     def with_fresh_security_data(self):
         """An unbound form with what the reader typed and a new timestamp and hash, so sending it
-        again works (unbound: rendering it validates nothing, and never asks Google again)."""
+        again works (unbound: rendering it validates nothing)."""
         typed = {name: self.data.get(name) for name in TYPED_FIELDS if self.data.get(name) is not None}
         typed["remember"] = bool(self.data.get("remember"))
         typed["notify_replies"] = bool(self.data.get("notify_replies"))

@@ -498,3 +498,17 @@ class CategoryModeration(models.Model):
 
     def __str__(self):
         return f"{self.category}: {self.get_mode_display()}"
+class UsedAltchaChallenge(models.Model):
+    """An ALTCHA challenge that vouched for a comment: each one counts once (comments/captcha.py). Kept
+    until it expires, when the challenge would be refused anyway; `delete_old_comments` removes it then.
+    Holds nothing about the reader: the random nonce of the challenge and its expiry only."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Benutzte ALTCHA-Aufgabe")
+        verbose_name_plural = _("Benutzte ALTCHA-Aufgaben")
+
+    def __str__(self):
+        return self.nonce[:8]

@@ -13,6 +13,8 @@
 - Time windows (comments/schedules.py): in a "held" window every comment is held, whatever the trust rule
   or a category's "Nachmoderation" says (spam and block rules still win); in a "closed" window the view
   takes none (`schedule_closed_note()` says until when).
+- A comment that did not pass the form's spam challenge (comments/captcha.py) is held ("ohne
+  Spam-Prüfung"), also in a category under "Nachmoderation".
 
 Proof, not claims: name and e-mail address are typed by whoever sends the form, so they never count as
 a credential. A returning commenter is recognised by the random token in their browser's
@@ -44,6 +46,7 @@ PRE_MODERATION = "category_pre"  # the post's category says "Vormoderation"
 POST_MODERATION = "category_post"  # published under "Nachmoderation": waits for "Geprüft"
 # Set by lifecycle.edit_own: the writer changed the text (of a comment that was approved or waits).
 EDITED = "edited"
+UNVERIFIED = "unverified"  # no solved spam challenge (comments/captcha.py): JavaScript off, or a bad answer
 
 
 def comment_settings_for(request=None, page=None):
@@ -96,9 +99,11 @@ def reason(code, **details):
     return {"code": code, **details}
 
 
-def decide(rules, *, name, email, url, text, author_token="", ip_address=None, post=None):
+def decide(rules, *, name, email, url, text, author_token="", ip_address=None, post=None, verified=True):
     """(status, reasons) for a new comment under these rules on `post`; each reason is a dict with a `code`
-    and its details (how many links, which words), kept on the comment for the queue's badges."""
+    and its details (how many links, which words), kept on the comment for the queue's badges. `verified`
+    says whether the comment passed the form's spam challenge (comments/captcha.py): one that did not is
+    held, whatever else the rules say, never published at once."""
     from . import rules as learned
     from .categories import mode_for_post
 
@@ -111,7 +116,7 @@ def decide(rules, *, name, email, url, text, author_token="", ip_address=None, p
     spam_words = learned.matching_words(rules.spam_words, *texts)
     if spam_words:
         return Status.SPAM, [reason(SPAM_WORD, words=spam_words)]
-    reasons = []
+    reasons = [] if verified else [reason(UNVERIFIED)]
     category_mode = mode_for_post(post)
     if category_mode == ModerationMode.PRE:
         reasons.append(reason(PRE_MODERATION))

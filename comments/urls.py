@@ -17,6 +17,8 @@ register_converters()
 urlpatterns = [
     # django_comments reverses these names (form target, Comment.get_absolute_url).
     path("senden/", views.post_comment, name="comments-post-comment"),
+    # The spam challenge the form's script solves (comments/captcha.py).
+    path("altcha/", views.altcha_challenge, name="comments-altcha-challenge"),
     # Reply notifications: only the subscription's random token in the address (comments/subscriptions.py).
     path("benachrichtigung/<str:token>/bestaetigen/", subscription_views.confirm, name="comments-subscription-confirm"),
     path(

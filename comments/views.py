@@ -8,9 +8,10 @@ typed and a German message, with the right status (400 invalid, 403 closed, 409 
 fast).
 
 Spam defences, in order: honeypot field, minimum time between showing and sending the form (the
-signed timestamp), reCAPTCHA when configured, flood control (one comment per
-`COMMENTS_FLOOD_SECONDS` per client address, kept with `cache.add` in the shared cache so every app
-server sees it), then the posting rules.
+signed timestamp), flood control (one comment per `COMMENTS_FLOOD_SECONDS` per client address, kept
+with `cache.add` in the shared cache so every app server sees it), the spam challenge (ALTCHA or
+reCAPTCHA, comments/captcha.py: without a passed one the comment is held, not refused), then the
+posting rules. `/kommentare/altcha/` hands out the ALTCHA challenges.
 
 No answer depends on a stored e-mail address. A repeat of a comment counts as a duplicate only
 when it repeats one of the sender's own comments (the ids in their signed preview cookie), and it is
@@ -43,19 +44,20 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import BlogPostPage
 from core.restrictions import public
 from core.text import is_number
 
-from . import lifecycle
+from . import captcha, lifecycle
 from .forms import FORM_EXPIRED, PARENT_INVALID, PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
 from .moderation import comment_settings_for, comments_closed, decide, schedule_closed_note
@@ -118,7 +120,7 @@ REQUEST_TOO_BIG = _(
     "Kommentar nicht gespeichert und kann hier nicht angezeigt werden. Geh im Browser zurück: dort ist dein "
     "Text meist noch da. Kürze ihn und sende ihn dann noch einmal."
 )
-VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "notify_replies", "captcha")
+VISIBLE_FIELDS = ("comment", "name", "email", "url", "remember", "notify_replies")
 
 
 def find_post(data):
@@ -266,7 +268,9 @@ def post_comment(request):
         return render_form_again(request, post, form, TOO_MANY, status=429)
     token = author_token_from(request) or new_author_token()
     try:
-        comment = create_comment(request, post, form, rules, token)
+        # After every refusal: a refused form neither uses up its solution nor asks Google.
+        verified = captcha.passed(data)
+        comment = create_comment(request, post, form, rules, token, verified=verified)
     except MaxThreadLevelExceededException:
         cache.delete(lock)
         return render_form_again(request, post, form, PARENT_TOO_DEEP, status=400)
@@ -286,7 +290,7 @@ def post_comment(request):
     return response
 
 
-def create_comment(request, post, form, rules, token):
+def create_comment(request, post, form, rules, token, verified=True):
     """The posting rules decide the comment's first state; the lifecycle stores it."""
     cleaned_data = form.cleaned_data
     digest = author_token_digest(token)
@@ -300,6 +304,7 @@ def create_comment(request, post, form, rules, token):
         author_token=digest,
         ip_address=ip_address,
         post=post,
+        verified=verified,
     )
     return lifecycle.submit(
         post=post,
@@ -316,6 +321,21 @@ def create_comment(request, post, form, rules, token):
         reasons=reasons,
         subscribe=bool(cleaned_data.get("notify_replies")),
     )
+
+
+@never_cache
+def altcha_challenge(request):
+    """A fresh ALTCHA challenge as JSON for altcha.js (GET/HEAD). Stateless: nothing is stored, no cookie
+    set, no query run, so fetching many costs the site nothing; never cached, each reader gets their own."""
+    if captcha.mode() != captcha.ALTCHA:
+        raise Http404
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"error": "Nur mit GET abrufbar."}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    response = JsonResponse(captcha.new_challenge())
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def comment_redirect(request, content_type_id, object_pk):

@@ -287,6 +287,8 @@ KNOWN_CASES = [
     ("PUT", "/kommentare/bearbeiten/1/"),
     ("GET", "/kommentare/bearbeiten/99999999999999999999/"),
     ("GET", "/kommentare/bearbeiten/%00/"),
+    ("POST", "/kommentare/altcha/"),
+    ("GET", "/kommentare/altcha/?x=%00"),
 ]
 
 
@@ -379,6 +381,7 @@ EXISTING_PATHS = (
         "/beitraege/2015/9/",
         "/category/wirtschaft/",
         "/2015/09/15/vielfalt/",
+        "/kommentare/altcha/",
     ]
 )
 
@@ -398,6 +401,7 @@ def paths(content_type_id):
                 "/robots.txt",
                 "/healthz",
                 "/kommentare/senden/",
+                "/kommentare/altcha/",
                 "/impressum/",
                 "/datenschutz/",
                 "/feed/",

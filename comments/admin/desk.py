@@ -69,6 +69,8 @@ def reason_badges(comment, reports=0, report_reasons=()):
             labels.append(_("Nicht als bekannter Browser erkannt"))
         elif code == moderation.EDITED:
             labels.append(_("Nachträglich geändert"))
+        elif code == moderation.UNVERIFIED:
+            labels.append(_("ohne Spam-Prüfung"))
         elif code == moderation.BLOCKED:
             labels.append(_("Gesperrter Absender"))
         elif code == moderation.SPAM_MARKS:

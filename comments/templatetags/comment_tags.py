@@ -4,6 +4,7 @@ filters for a comment's text and its author's initials."""
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from django import template
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils.functional import cached_property
@@ -16,6 +17,7 @@ from core import clock
 from core.cache import expires_within
 from core.text import is_number
 
+from .. import captcha
 from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment, Status
@@ -83,7 +85,12 @@ class CommentSection:
         else:
             self._reply_target_for(form.data.get("reply_to") or form.initial.get("reply_to"))
         self.form = form
-        self.has_captcha = "captcha" in form.fields
+        # The spam challenge's part of the form (comments/captcha.py); the same for every reader, so
+        # pages with the form stay shareable by the page cache.
+        self.captcha = captcha.mode()
+        if self.captcha == captcha.RECAPTCHA:
+            self.recaptcha_site_key = settings.RECAPTCHA_PUBLIC_KEY
+            self.recaptcha_script = captcha.RECAPTCHA_SCRIPT
 
     @property
     def is_personal(self):
@@ -94,8 +101,7 @@ class CommentSection:
     def field_errors(self):
         """The fields the reader has to fix, in form order, for the message above the form: id, label, errors.
 
-        Empty for a closed post: the view does not check that form, and checking it here could even ask
-        reCAPTCHA."""
+        Empty for a closed post: the view does not check that form."""
         if self.closed or not self.form.is_bound:
             return []
         return [

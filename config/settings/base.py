@@ -114,6 +114,14 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 RECAPTCHA_PUBLIC_KEY = os.environ.get("RECAPTCHA_PUBLIC_KEY", "")
 RECAPTCHA_PRIVATE_KEY = os.environ.get("RECAPTCHA_PRIVATE_KEY", "")
+# Spam defence at the comment form (comments/captcha.py): "altcha", a proof of work the reader's browser
+# solves, served by this site; "recaptcha", Google's checkbox, loaded only after the reader's click; "none".
+# A comment without a solved challenge is held for moderation, never refused.
+COMMENTS_CAPTCHA = os.environ.get("COMMENTS_CAPTCHA", "altcha").strip().lower()
+# The key that signs ALTCHA challenges; empty: derived from SECRET_KEY.
+ALTCHA_HMAC_KEY = os.environ.get("ALTCHA_HMAC_KEY", "")
+# How many hashes a browser tries at most (half of it on average): a phone needs well under a second.
+ALTCHA_COST = env_int("ALTCHA_COST", 5000)
 
 # Comments: store the commenter's IP address shortened ("truncate") or not at all ("none").
 COMMENTS_IP_STORAGE = os.environ.get("COMMENTS_IP_STORAGE", "truncate")
@@ -331,8 +339,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
-if RECAPTCHA_PUBLIC_KEY:
-    # Google's reCAPTCHA script and its challenge frame, only where comments use it.
+if COMMENTS_CAPTCHA == "recaptcha" and RECAPTCHA_PUBLIC_KEY:
+    # Google's reCAPTCHA script and its challenge frame, only where comments use it (loaded after a click).
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] += ["https://www.google.com", "https://www.gstatic.com"]
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] += ["https://www.google.com", "https://recaptcha.google.com"]
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += ["https://www.google.com"]

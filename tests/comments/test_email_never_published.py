@@ -180,6 +180,7 @@ def seed_paths(commented_site, blog_index, author, category):
         "/sitemap.xml",
         "/robots.txt",
         "/kommentare/senden/",
+        "/kommentare/altcha/",
         "/kommentare/feed/",
         "/kommentare/feed/atom/",
         f"/kommentare/beitrag/{post.pk}/feed/",

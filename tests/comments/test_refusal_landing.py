@@ -225,7 +225,6 @@ REFUSAL_MESSAGES = {
     "TOO_FAST": comment_forms.TOO_FAST,
     "FORM_EXPIRED": comment_forms.FORM_EXPIRED,
     "HONEYPOT_FILLED": comment_forms.HONEYPOT_FILLED,
-    "CAPTCHA_UNREACHABLE": comment_forms.CAPTCHA_UNREACHABLE,
     "PARENT_INVALID": comment_forms.PARENT_INVALID,
     "PARENT_TOO_DEEP": comment_forms.PARENT_TOO_DEEP,
 }

@@ -215,26 +215,6 @@ def test_logged_in_reader_gets_a_csrf_token(client, post):
     assert b'name="csrfmiddlewaretoken"' in response.content
 
 
-def test_no_google_script_without_recaptcha_keys(client, post, settings):
-    settings.RECAPTCHA_PUBLIC_KEY = ""
-    settings.RECAPTCHA_PRIVATE_KEY = ""
-
-    html = client.get(post.url).content.decode()
-
-    assert "google.com" not in html and "recaptcha" not in html.lower()
-
-
-def test_recaptcha_checkbox_with_keys_and_no_inline_script(client, post, settings):
-    settings.RECAPTCHA_PUBLIC_KEY = "public-key-for-test"
-    settings.RECAPTCHA_PRIVATE_KEY = "private-key-for-test"
-
-    html = client.get(post.url).content.decode()
-
-    assert '<script src="https://www.google.com/recaptcha/api.js?hl=de" async defer></script>' in html
-    assert 'class="g-recaptcha"' in html and 'data-sitekey="public-key-for-test"' in html
-    assert "<script>" not in html
-
-
 def test_comment_section_query_budget_does_not_grow_with_comments(client, post, django_assert_max_num_queries):
     parent = None
     for number in range(30):

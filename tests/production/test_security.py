@@ -84,10 +84,13 @@ def test_media_go_to_object_storage_only_when_a_bucket_is_named():
     assert "https://media.example" in with_bucket["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
 
 
-def test_google_is_allowed_to_run_scripts_only_when_recaptcha_keys_are_set():
+def test_google_is_allowed_to_run_scripts_only_in_recaptcha_mode_with_keys():
     without = production_settings()["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert without["script-src"] == ["'self'"]
-    with_keys = production_settings(RECAPTCHA_PUBLIC_KEY="public", RECAPTCHA_PRIVATE_KEY="private")
+    keys = {"RECAPTCHA_PUBLIC_KEY": "public", "RECAPTCHA_PRIVATE_KEY": "private"}
+    altcha_with_keys = production_settings(**keys)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert altcha_with_keys["script-src"] == ["'self'"]  # ALTCHA is the default: keys alone allow nothing
+    with_keys = production_settings(COMMENTS_CAPTCHA="recaptcha", **keys)
     directives = with_keys["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert "https://www.google.com" in directives["script-src"]
     assert "https://www.google.com" in directives["frame-src"]

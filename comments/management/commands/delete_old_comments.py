@@ -5,13 +5,14 @@ Aufbewahrung, default 30); comments nobody decided on are deleted M days after t
 empty: never). Deleted through the lifecycle, so each deletion stays in the audit log (by number only).
 The records of used moderation-mail links (`UsedMailLink`) go once the links themselves have expired
 (three days, comments/mail_links.py `LINK_MAX_AGE`).
+Also forgets the used ALTCHA challenges that have expired (comments/captcha.py).
 Meant for cron, e.g. daily: `30 3 * * * cd /srv/site && .venv/bin/python manage.py delete_old_comments`.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from comments import data_protection, mail_links
+from comments import captcha, data_protection, mail_links
 from comments.moderation import comment_settings_for
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             raise CommandError(_("Die Fristen müssen mindestens einen Tag betragen."))
         result = data_protection.delete_expired(removed_days, held_days)
         links = mail_links.forget_used_links()
+        captcha.forget_expired_challenges()
         if options["verbosity"] > 0:
             self.stdout.write(
                 _(
