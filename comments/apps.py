@@ -31,3 +31,9 @@ class CommentsConfig(AppConfig):
         from core.errors import keep_typed_text_for
 
         keep_typed_text_for("comments-post-comment")
+        # A post's order of threads is a page of its own, cached like ?seite= (comments/threads.py).
+        from core.middleware import register_cacheable_parameter
+
+        from .threads import ORDER_PARAMETER, is_canonical_order
+
+        register_cacheable_parameter(ORDER_PARAMETER, is_canonical_order)

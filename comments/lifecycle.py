@@ -19,6 +19,9 @@ The rules it keeps:
   anonymised or deleted, gets exactly one entry in Wagtail's audit log, labelled by number only
   (no name, address or text: those may have to be erased later). A reply whose visibility only follows
   its parent did not change state and gets none.
+- **Recommendations are for public comments.** "Empfehlung der Redaktion" (`recommend`) marks a public
+  comment only, and the mark is dropped when the comment stops being public (`refresh_visibility`): a
+  comment approved again is not recommended again without an editor's new decision.
 - **Nothing else writes the flags.** django-comments-xtd's own pre_save hook, which copies a comment's
   `is_public` to all its replies on every save, is disconnected (`CommentsConfig.ready`), and the
   functions here update rows instead of saving whole objects.
@@ -102,6 +105,8 @@ LOG_ACTIONS = {
     "comments.erase": _("Kommentar auf Wunsch gelöscht"),
     "comments.report_kept": _("Meldung geprüft: Kommentar bleibt"),
     "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
+    "comments.recommend": _("Als Empfehlung der Redaktion markiert"),
+    "comments.unrecommend": _("Empfehlung der Redaktion entfernt"),
 }
 
 # Actions that hide a public comment, and with it every reply below it.
@@ -178,6 +183,11 @@ def refresh_visibility(thread_ids):
     for (value, field), ids in changes.items():
         if ids:
             PostComment.norel_objects.filter(pk__in=ids).update(**{field: value})
+    if changes[(False, "is_public")]:
+        # A recommendation is for what readers see: hidden, it is gone for good.
+        PostComment.norel_objects.filter(pk__in=changes[(False, "is_public")], is_recommended=True).update(
+            is_recommended=False
+        )
     return set(changes[(True, "is_public")]) | set(changes[(False, "is_public")])
 
 
@@ -249,6 +259,31 @@ def apply(comment, action, user=None, **data):
         if transition.target == Status.APPROVED:
             notifications.comment_approved(comment)
             subscriptions.reply_approved(comment)
+    return True
+
+
+def recommend(comment, on, user=None):
+    """Mark a public comment "Empfehlung der Redaktion" (`on`) or take the mark back. True if it changed,
+    False if it was so already. Raises TransitionNotAllowed when marking a comment that is not public
+    and PostComment.DoesNotExist when the comment is gone. One audit entry per change."""
+    on = bool(on)
+    with transaction.atomic():
+        lock_thread(comment.thread_id)
+        row = PostComment.norel_objects.filter(pk=comment.pk).values("is_public", "is_recommended").first()
+        if row is None:
+            raise PostComment.DoesNotExist
+        if row["is_recommended"] == on:
+            comment.is_recommended = on
+            return False
+        if on and not row["is_public"]:
+            raise TransitionNotAllowed("recommend", comment.status)
+        PostComment.norel_objects.filter(pk=comment.pk).update(is_recommended=on)
+        comment.is_recommended = on
+        # The badge is part of the stored HTML (comments/rendering.py).
+        _store_public_html([comment.pk])
+        audit(comment, "comments.recommend" if on else "comments.unrecommend", user)
+        if row["is_public"]:
+            _announce([comment.object_pk])
     return True
 
 
@@ -609,6 +644,7 @@ __all__ = [
     "edit",
     "record_imported",
     "refresh_visibility",
+    "recommend",
     "reply_as_staff",
     "set_imported_status",
     "staff_name",

@@ -9,9 +9,9 @@ assembled from the stored pieces (comments/templatetags/comment_tags.py, comment
 
 `html_key` is a digest of the markup version (this module's MARKUP_VERSION, the template's source,
 the language and the time zone) and of every field the HTML shows. A stored piece is used only when
-its key matches the comment as loaded, so any change of the text, the name, the website, the date or
-the staff mark (through the lifecycle, the WordPress import's row updates or anything else) and any
-change of the template makes the page render that comment afresh, and store it again
+its key matches the comment as loaded, so any change of the text, the name, the website, the date,
+the staff mark or the recommendation (through the lifecycle, the WordPress import's row updates or
+anything else) and any change of the template makes the page render that comment afresh, and store it again
 (`ensure_html`, one bulk UPDATE for all stale comments of a page view).
 
 What is stored is the same for every reader: the reply link depends on the post (closed or not) and
@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 MARKUP_VERSION = "1"
 TEMPLATE = "comments/comment.html"
 # The fields the stored HTML shows: the queryset that renders a thread loads them.
-HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply")
+HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply", "is_recommended")
 
 
 @functools.cache
@@ -56,6 +56,7 @@ def html_key(comment):
         comment.comment or "",
         comment.submit_date.isoformat() if comment.submit_date else "",
         "1" if comment.is_moderator_reply else "0",
+        "1" if comment.is_recommended else "0",
     )
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -110,16 +111,17 @@ def store_html(comment_ids):
     return len(changed)
 
 
-def comment_actions(comment, can_reply):
+def comment_actions(comment, can_reply, base_query=""):
     """What a reader can do with a comment, under its text: "Antworten" (works without JavaScript: ?antwort=
-    opens the form as a reply) and "Melden" (a plain page with the report form) for public comments of
-    readers. Empty when neither applies."""
+    opens the form as a reply, on the same page and order of threads: `base_query`) and "Melden" (a plain
+    page with the report form) for public comments of readers. Empty when neither applies."""
     links = []
     if can_reply:
         links.append(
             format_html(
-                '<a class="comment__reply" href="?antwort={}#kommentieren" rel="nofollow" data-reply-to="{}" '
+                '<a class="comment__reply" href="?{}antwort={}#kommentieren" rel="nofollow" data-reply-to="{}" '
                 'data-reply-name="{}">{}</a>',
+                f"{base_query}&" if base_query else "",
                 comment.pk,
                 comment.pk,
                 comment.user_name,
