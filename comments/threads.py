@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -182,3 +183,14 @@ def page_of_public_comment(comment):
     )
     return page_holding(earlier)
 
+
+
+def permalink_path(comment_pk):
+    return reverse("comments-permalink", args=[comment_pk])
+
+
+def permalink_url(post, comment_pk):
+    """The full address of a comment's permalink on the post's site (for mails and feeds): it lands on
+    the comment whichever page of threads shows it by then."""
+    site = post.get_site() if post is not None else None
+    return f"{site.root_url if site else ''}{permalink_path(comment_pk)}"
