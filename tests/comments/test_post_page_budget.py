@@ -73,3 +73,21 @@ def test_post_page_query_budget_holds_for_a_reader_with_a_held_comment(client, p
 
     # The preview adds the reader's own comment to the same one query; nothing else.
     assert len(queries) <= POST_PAGE_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_later_page_and_another_order_of_threads_cost_what_the_first_page_costs(client, post, settings):
+    from comments import lifecycle
+
+    settings.COMMENTS_THREADS_PER_PAGE = 50
+    client.cookies["bench"] = "uncached"
+    add_comments(post, 300, threaded=100)  # 25 threads with replies, then 200 top-level comments: 5 pages
+    for comment in PostComment.objects.filter(is_public=True).order_by("-pk")[:3]:
+        lifecycle.recommend(comment, True)
+    counts = {
+        url: queries_for(client, post.url + url)
+        for url in ("", "?seite=2", "?seite=5", "?kommentare=neueste", "?kommentare=empfohlen&seite=3")
+    }
+    # The check of the page number before rendering shares the section's one query for the comments.
+    assert set(counts.values()) == {counts[""]}, counts
+    assert counts[""] <= POST_PAGE_QUERIES

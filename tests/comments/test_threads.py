@@ -39,9 +39,7 @@ def shown_ids(response):
 
 
 def audit_actions(comment):
-    return list(
-        ModelLogEntry.objects.filter(object_id=str(comment.pk)).order_by("pk").values_list("action", flat=True)
-    )
+    return list(ModelLogEntry.objects.filter(object_id=str(comment.pk)).order_by("pk").values_list("action", flat=True))
 
 
 # --- Empfehlung der Redaktion ------------------------------------------------------------------
