@@ -204,7 +204,8 @@ class CommentSection:
         }
 
     def _url(self, query):
-        return f"{self.page.url}{query}#kommentare"
+        # The request's cached site root paths: no query for the post's address.
+        return f"{self.page.get_url(self.request)}{query}#kommentare"
 
     def _reply_target_for(self, value):
         """Sets `reply_to` to the comment answered (from ?antwort= or the sent form), if it may be."""

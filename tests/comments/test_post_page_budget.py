@@ -28,7 +28,10 @@ def add_comments(post, count, threaded=100):
     for number in range(count - threaded):
         template.pk = template.id = None
         template.comment_ptr_id = template.xtdcomment_ptr_id = None
-        template.thread_id = 0
+        # A new thread each: xtd makes a comment with a parent id a reply (the parent id of the previous
+        # save would otherwise make every one of them a reply to the first).
+        template.thread_id = template.parent_id = template.level = 0
+        template.order = 1
         template.comment = f"Kommentar in Menge {number}"
         template._state.adding = True
         template.save()
