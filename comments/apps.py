@@ -36,3 +36,9 @@ class CommentsConfig(AppConfig):
         from .captcha import check_settings
 
         checks.register(check_settings)
+        # A post's order of threads is a page of its own, cached like ?seite= (comments/threads.py).
+        from core.middleware import register_cacheable_parameter
+
+        from .threads import ORDER_PARAMETER, is_canonical_order
+
+        register_cacheable_parameter(ORDER_PARAMETER, is_canonical_order)

@@ -26,6 +26,7 @@ from core.text import xml_safe
 
 from .cache import ALL_COMMENTS_TAG, comments_tag
 from .models import PostComment
+from .threads import permalink_path
 
 FEED_ITEMS = 20
 
@@ -98,10 +99,12 @@ class CommentsFeed(Feed):
         return xml_safe(Truncator(comment.comment).chars(2000))
 
     def item_link(self, comment):
-        return f"{comment.post.get_full_url(self.request)}#c{comment.pk}"
+        # The permalink lands on the comment whichever page of threads shows it (comments/threads.py).
+        return self.request.build_absolute_uri(permalink_path(comment.pk))
 
     def item_guid(self, comment):
-        return self.item_link(comment)
+        # The id feed readers know each comment by since before the permalink: it must not change.
+        return f"{comment.post.get_full_url(self.request)}#c{comment.pk}"
 
     def item_pubdate(self, comment):
         return comment.submit_date.replace(microsecond=0)

@@ -22,6 +22,9 @@ The rules it keeps:
 - **Nachmoderation ends with a look.** A comment published at once under a category's Nachmoderation
   (`awaits_review`) waits in the queue's "Nachmoderation" tab until `mark_reviewed` ("Geprüft") or any
   other decision on it; either ends the wait.
+- **Recommendations are for public comments.** "Empfehlung der Redaktion" (`recommend`) marks a public
+  comment only, and the mark is dropped when the comment stops being public (`refresh_visibility`): a
+  comment approved again is not recommended again without an editor's new decision.
 - **Nothing else writes the flags.** django-comments-xtd's own pre_save hook, which copies a comment's
   `is_public` to all its replies on every save, is disconnected (`CommentsConfig.ready`), and the
   functions here update rows instead of saving whole objects.
@@ -108,6 +111,8 @@ LOG_ACTIONS = {
     "comments.report_kept": _("Meldung geprüft: Kommentar bleibt"),
     "comments.expire": _("Kommentar nach Ablauf der Aufbewahrungsfrist gelöscht"),
     "comments.review": _("Kommentar geprüft (Nachmoderation)"),
+    "comments.recommend": _("Als Empfehlung der Redaktion markiert"),
+    "comments.unrecommend": _("Empfehlung der Redaktion entfernt"),
 }
 
 # Actions that hide a public comment, and with it every reply below it.
@@ -184,6 +189,11 @@ def refresh_visibility(thread_ids):
     for (value, field), ids in changes.items():
         if ids:
             PostComment.norel_objects.filter(pk__in=ids).update(**{field: value})
+    if changes[(False, "is_public")]:
+        # A recommendation is for what readers see: hidden, it is gone for good.
+        PostComment.norel_objects.filter(pk__in=changes[(False, "is_public")], is_recommended=True).update(
+            is_recommended=False
+        )
     return set(changes[(True, "is_public")]) | set(changes[(False, "is_public")])
 
 
@@ -273,6 +283,31 @@ def mark_reviewed(comment, user=None, **data):
         if not waited:
             return False
         audit(comment, "comments.review", user, status=current, **data)
+    return True
+
+
+def recommend(comment, on, user=None):
+    """Mark a public comment "Empfehlung der Redaktion" (`on`) or take the mark back. True if it changed,
+    False if it was so already. Raises TransitionNotAllowed when marking a comment that is not public
+    and PostComment.DoesNotExist when the comment is gone. One audit entry per change."""
+    on = bool(on)
+    with transaction.atomic():
+        lock_thread(comment.thread_id)
+        row = PostComment.norel_objects.filter(pk=comment.pk).values("is_public", "is_recommended").first()
+        if row is None:
+            raise PostComment.DoesNotExist
+        if row["is_recommended"] == on:
+            comment.is_recommended = on
+            return False
+        if on and not row["is_public"]:
+            raise TransitionNotAllowed("recommend", comment.status)
+        PostComment.norel_objects.filter(pk=comment.pk).update(is_recommended=on)
+        comment.is_recommended = on
+        # The badge is part of the stored HTML (comments/rendering.py).
+        _store_public_html([comment.pk])
+        audit(comment, "comments.recommend" if on else "comments.unrecommend", user)
+        if row["is_public"]:
+            _announce([comment.object_pk])
     return True
 
 
@@ -704,6 +739,7 @@ __all__ = [
     "edit_own",
     "record_imported",
     "refresh_visibility",
+    "recommend",
     "reply_as_staff",
     "set_imported_status",
     "staff_name",

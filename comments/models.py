@@ -76,6 +76,9 @@ class PostComment(XtdComment):
 
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     is_moderator_reply = models.BooleanField(_("Antwort der Redaktion"), default=False)
+    # "Empfehlung der Redaktion": set and cleared by the lifecycle only (`lifecycle.recommend`), and
+    # dropped whenever the comment stops being public.
+    is_recommended = models.BooleanField(_("Empfehlung der Redaktion"), default=False, editable=False)
     # An HMAC of the random token in the sender's `comment_author` cookie: proves "the same browser"
     # for the trusted-commenter rule without relying on name or e-mail. Never shown anywhere.
     author_token = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)

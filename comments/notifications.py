@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from wagtail.models import Page, Site
 
 from comments.models import CommentSettings, PostComment
+from comments.threads import permalink_url
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def author_messages(comment, recipients):
     context = {
         "comment": comment,
         "post": page,
-        "post_url": f"{page.full_url}#c{comment.pk}" if page else "",
+        "post_url": permalink_url(page, comment.pk) if page else "",
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     body = render_to_string("comments_admin/email/approved_comment.txt", context)

@@ -9,9 +9,9 @@ assembled from the stored pieces (comments/templatetags/comment_tags.py, comment
 
 `html_key` is a digest of the markup version (this module's MARKUP_VERSION, the template's source,
 the language and the time zone) and of every field the HTML shows. A stored piece is used only when
-its key matches the comment as loaded, so any change of the text, the name, the website, the date or
-the staff mark (through the lifecycle, the WordPress import's row updates or anything else) and any
-change of the template makes the page render that comment afresh, and store it again
+its key matches the comment as loaded, so any change of the text, the name, the website, the date,
+the staff mark or the recommendation (through the lifecycle, the WordPress import's row updates or
+anything else) and any change of the template makes the page render that comment afresh, and store it again
 (`ensure_html`, one bulk UPDATE for all stale comments of a page view).
 
 What is stored is the same for every reader: the reply link depends on the post (closed or not) and
@@ -34,7 +34,16 @@ from django.utils.translation import gettext
 MARKUP_VERSION = "1"
 TEMPLATE = "comments/comment.html"
 # The fields the stored HTML shows: the queryset that renders a thread loads them.
-HTML_FIELDS = ("pk", "user_name", "user_url", "comment", "submit_date", "is_moderator_reply", "edited_at")
+HTML_FIELDS = (
+    "pk",
+    "user_name",
+    "user_url",
+    "comment",
+    "submit_date",
+    "is_moderator_reply",
+    "edited_at",
+    "is_recommended",
+)
 
 
 @functools.cache
@@ -57,6 +66,7 @@ def html_key(comment):
         comment.submit_date.isoformat() if comment.submit_date else "",
         "1" if comment.is_moderator_reply else "0",
         comment.edited_at.isoformat() if comment.edited_at else "",
+        "1" if comment.is_recommended else "0",
     )
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -111,11 +121,12 @@ def store_html(comment_ids):
     return len(changed)
 
 
-def comment_actions(comment, can_reply, can_edit=False):
+def comment_actions(comment, can_reply, can_edit=False, base_query=""):
     """What a reader can do with a comment, under its text: "Antworten" (works without JavaScript: ?antwort=
-    opens the form as a reply) and "Melden" (a plain page with the report form) for public comments of
-    readers; with `can_edit` (the writer's own browser, within the edit window: only in a thread rendered
-    for that reader alone), "Bearbeiten". Empty when none applies."""
+    opens the form as a reply, on the same page and order of threads: `base_query`) and "Melden" (a plain
+    page with the report form) for public comments of readers; with `can_edit` (the writer's own browser,
+    within the edit window: only in a thread rendered for that reader alone), "Bearbeiten". Empty when
+    none applies."""
     links = []
     if can_edit:
         links.append(
@@ -128,8 +139,9 @@ def comment_actions(comment, can_reply, can_edit=False):
     if can_reply:
         links.append(
             format_html(
-                '<a class="comment__reply" href="?antwort={}#kommentieren" rel="nofollow" data-reply-to="{}" '
+                '<a class="comment__reply" href="?{}antwort={}#kommentieren" rel="nofollow" data-reply-to="{}" '
                 'data-reply-name="{}">{}</a>',
+                f"{base_query}&" if base_query else "",
                 comment.pk,
                 comment.pk,
                 comment.user_name,

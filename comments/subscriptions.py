@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import PostComment, ReplySubscription, Status
+from .threads import permalink_url
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def reply_message(subscription, reply):
         subscription,
         _("Neue Antwort auf deinen Kommentar zu „%(title)s“"),
         "comments/email/reply_notification.txt",
-        {"reply": reply, "reply_url": f"{post_of(reply).full_url}#c{reply.pk}"},
+        {"reply": reply, "reply_url": permalink_url(post_of(reply), reply.pk)},
     )
 
 
@@ -237,5 +238,5 @@ def approved_message(subscription):
         subscription,
         _("Dein Kommentar zu „%(title)s“ wurde freigegeben"),
         "comments/email/comment_approved.txt",
-        {"comment_url": f"{post_of(subscription.comment).full_url}#c{subscription.comment.pk}"},
+        {"comment_url": permalink_url(post_of(subscription.comment), subscription.comment.pk)},
     )

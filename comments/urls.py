@@ -1,4 +1,4 @@
-"""The comment URLs the site routes (under /kommentare/): posting, and the link redirect.
+"""The comment URLs the site routes (under /kommentare/): posting, the link redirect and the permalink.
 
 Deliberately not routed: django-comments-xtd's REST API and avatar preview (they publish
 Gravatar hashes of e-mail addresses), its reply view (shows held comments), its confirmation and
@@ -36,6 +36,8 @@ urlpatterns = [
     path("feed/atom/", feeds.site_atom, name="comments-atom-feed"),
     path("beitrag/<id:post_id>/feed/", feeds.post_rss, name="comments-post-feed"),
     path("beitrag/<id:post_id>/feed/atom/", feeds.post_atom, name="comments-post-atom-feed"),
+    # A comment's permanent address: to the page of threads that shows it (comments/threads.py).
+    path("<id:pk>/", views.permalink, name="comments-permalink"),
     path("link/<id:content_type_id>/<str:object_pk>/", views.comment_redirect, name="comments-url-redirect"),
     path("melden/<id:pk>/", report_views.report_comment, name="comments-report"),
     # The writer's own edit, from the browser that sent the comment (comments/edit_views.py).

@@ -1,4 +1,4 @@
-"""Posting a comment under a post (`/kommentare/senden/`) and the comment link redirect.
+"""Posting a comment under a post (`/kommentare/senden/`), the comment link redirect and the permalink.
 
 The view validates django_comments' form (its signed timestamp and security hash tie every post to a
 form the site rendered), lets the posting rules decide the first state (comments/moderation.py) and
@@ -54,10 +54,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import BlogPostPage
+from core.middleware import PAGE_QUERY_PARAMETER
 from core.restrictions import public
 from core.text import is_number
 
-from . import captcha, lifecycle
+from . import captcha, lifecycle, threads
 from .forms import FORM_EXPIRED, PARENT_INVALID, PARENT_TOO_DEEP, PostCommentForm
 from .models import PostComment
 from .moderation import comment_settings_for, comments_closed, decide, schedule_closed_note
@@ -347,3 +348,25 @@ def comment_redirect(request, content_type_id, object_pk):
     if post is None:
         raise Http404
     return HttpResponseRedirect(post.get_url(request))
+
+
+def permalink(request, pk):
+    """`/kommentare/<id>/`, a comment's permanent address: to the post, on the page of threads that shows
+    it (`?seite=`, default order), at the comment (`#c<id>`). A held, spam or deleted comment, an unknown
+    number and a comment on a post readers cannot see all get the same 404: the answer tells nothing
+    about comments readers do not see."""
+    comment = (
+        PostComment.norel_objects.filter(
+            pk=pk, is_public=True, content_type=ContentType.objects.get_for_model(BlogPostPage)
+        )
+        .only("pk", "thread_id", "object_pk", "content_type_id")
+        .first()
+    )
+    post = None
+    if comment is not None and is_number(comment.object_pk):
+        post = public(BlogPostPage.objects.live()).filter(pk=int(comment.object_pk)).first()
+    if post is None:
+        raise Http404(_("Diese Seite gibt es nicht."))
+    number = threads.page_of_public_comment(comment)
+    query = f"?{PAGE_QUERY_PARAMETER}={number}" if number > 1 else ""
+    return HttpResponseRedirect(f"{post.get_url(request)}{query}#c{comment.pk}")

@@ -12,6 +12,7 @@ from comments.admin.panels import HeldCommentsPanel, post_comments_button
 from comments.admin.permissions import CommentPermissionPolicy
 from comments.admin.views import CommentViewSet
 from comments.models import PostComment
+from comments.threads import check_request
 
 register_permission_policy(PostComment, CommentPermissionPolicy())
 
@@ -57,3 +58,14 @@ def post_comments_header_button(page, user, view_name, next_url=None):
         and CommentPermissionPolicy().user_has_permission(user, "change")
     ):
         yield post_comments_button(page, user)
+
+
+@hooks.register("before_serve_page")
+def check_thread_choice(page, request, serve_args, serve_kwargs):
+    """A post's ?kommentare= and ?seite= (comments/threads.py): an unknown order or a page of threads that
+    does not exist is a German 404 before anything renders (the post's own page only, not its PDF)."""
+    from blog.models import BlogPostPage
+
+    view = serve_args[0] if serve_args else None
+    if isinstance(page, BlogPostPage) and getattr(view, "__name__", "") == "index_route":
+        check_request(request, page)

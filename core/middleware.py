@@ -12,6 +12,7 @@ import hashlib
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 
 from . import cache as caching
 from .text import is_number
@@ -20,16 +21,60 @@ CACHE_HEADER = "X-Cache"
 # Cookies that do not make a page personal: the CSRF cookie only matters for POSTs, and cached
 # pages never contain a CSRF token (see `is_storable`).
 HARMLESS_COOKIES = {"csrftoken"}
-# The one query parameter whose pages are cached: the page number of listings. Any other query
-# string (search terms, tracking parameters) bypasses the cache, so nobody can fill it with junk.
+# The page number of listings (and of a post's comment threads): the first cacheable parameter.
 PAGE_QUERY_PARAMETER = "seite"
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/healthz", "/static/", "/media/")
+
+# Query parameters whose pages are cached, each with the test of its one canonical spelling. Any other
+# query string (search terms, tracking parameters, a second spelling of the same page) bypasses the
+# cache, so nobody can fill it with junk. Apps add theirs in ready() (`register_cacheable_parameter`).
+_cacheable_parameters = {}
+
+
+def register_cacheable_parameter(name, is_canonical):
+    """Let pages whose query string carries `name` be cached, for the values `is_canonical(value)` accepts.
+
+    Only what a view marks as used (`parameter_used`) is stored, so the parameter means nothing (and costs
+    no entry) elsewhere. The view must answer values it does not know with a 404 (never stored), so the
+    number of entries stays the number of pages that exist. Several parameters combine in one canonical
+    order: sorted by name (`canonical_query`)."""
+    _cacheable_parameters[name] = is_canonical
+
+
+def is_canonical_page_number(value):
+    """ "2", not "02" or "0002"; page 1 is the address without the parameter."""
+    return is_number(value, max_length=6) and str(int(value)) == value and int(value) >= 2
+
+
+register_cacheable_parameter(PAGE_QUERY_PARAMETER, is_canonical_page_number)
+
+
+def canonical_query(params):
+    """The one query string for these parameters (a dict): sorted by name, URL-encoded."""
+    return urlencode(sorted((name, value) for name, value in params.items() if value))
+
+
+def parameter_used(request, *names):
+    """A view says which cacheable parameters it read: only pages whose every parameter was used are stored."""
+    request.cacheable_parameters_used = {*getattr(request, "cacheable_parameters_used", ()), *names}
 
 
 def page_number_used(request):
     """Views that paginate say so: only their `?seite=` pages are stored (elsewhere the parameter means
     nothing, and every value would be one more entry)."""
-    request.page_number_used = True
+    parameter_used(request, PAGE_QUERY_PARAMETER)
+
+
+def has_canonical_query(request):
+    """True for no query string, or one of registered parameters in their canonical spelling and order."""
+    query_string = request.META.get("QUERY_STRING", "")
+    if not query_string:
+        return True
+    params = request.GET.dict()
+    if not all(name in _cacheable_parameters and _cacheable_parameters[name](value) for name, value in params.items()):
+        return False
+    # Repeated parameters, another order, percent-encoding or a trailing "&": not the one spelling.
+    return query_string == canonical_query(params)
 
 
 def is_cacheable_request(request):
@@ -39,12 +84,8 @@ def is_cacheable_request(request):
         return False
     if set(request.COOKIES) - HARMLESS_COOKIES:
         return False
-    if request.GET:
-        keys = list(request.GET)
-        number = request.GET[PAGE_QUERY_PARAMETER] if keys == [PAGE_QUERY_PARAMETER] else ""
-        # One spelling per page: "2", not "02" or "0002"; page 1 is the address without the parameter.
-        if not is_number(number, max_length=6) or str(int(number)) != number or int(number) < 2:
-            return False
+    if not has_canonical_query(request):
+        return False
     # Requests with credentials in a header are never anonymous.
     return "HTTP_AUTHORIZATION" not in request.META
 
@@ -69,7 +110,7 @@ def is_storable(request, response):
     # A page that asked for a CSRF token carries one that belongs to this visitor's cookie.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
-    if PAGE_QUERY_PARAMETER in request.GET and not getattr(request, "page_number_used", False):
+    if set(request.GET) - getattr(request, "cacheable_parameters_used", set()):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)

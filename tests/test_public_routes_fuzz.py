@@ -289,7 +289,43 @@ KNOWN_CASES = [
     ("GET", "/kommentare/bearbeiten/%00/"),
     ("POST", "/kommentare/altcha/"),
     ("GET", "/kommentare/altcha/?x=%00"),
+    ("GET", "/kommentare/0/"),
+    ("GET", "/kommentare/99999999999999999999/"),
+    ("GET", "/kommentare/%D9%A1/"),
+    ("POST", "/kommentare/1/"),
 ]
+
+# A post's order and page of comment threads (comments/threads.py): anything but a known order and an
+# existing page is the German 404, before the post renders.
+HOSTILE_THREAD_QUERIES = [
+    "kommentare=x",
+    "kommentare=",
+    "kommentare=%00",
+    "kommentare=neueste%00",
+    "kommentare=%ED%A0%80",
+    "kommentare=" + "x" * 5000,
+    "seite=0",
+    "seite=-1",
+    "seite=99999",
+    "seite=99999999999999999999999",
+    "seite=%D9%A1",
+    "seite=%C2%B2",
+    "seite=02",
+    "seite=1e3",
+    "seite=%20" + "1",
+    "seite=",
+    "kommentare=neueste&seite=0",
+    "kommentare=empfohlen&seite=99999",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_THREAD_QUERIES)
+def test_hostile_thread_order_or_page_is_a_german_404(fuzz_site, query):
+    url = f"/beitraege/{SEED_POST['slug']}/?{query}"
+    for method in ("GET", "HEAD"):
+        response = send(method, url)
+        assert response.status_code == 404, (method, url, response.status_code)
+        assert_no_server_error_and_german(response, f"{method} {url}")
 
 
 @pytest.mark.parametrize(("method", "url"), KNOWN_CASES)
@@ -346,7 +382,7 @@ values = st.one_of(
     st.integers().map(str),
 )
 keys = st.one_of(
-    st.sampled_from(["q", "seite", "p", "cat", "author", "antwort", "kommentar", "page", "s", "feed"]),
+    st.sampled_from(["q", "seite", "p", "cat", "author", "antwort", "kommentar", "kommentare", "page", "s", "feed"]),
     st.text(max_size=8).map(lambda key: quote(key, safe="")),
 )
 query_strings = st.one_of(
@@ -419,6 +455,7 @@ def paths(content_type_id):
             lambda parts: f"/kommentare/link/{parts[0]}/{parts[1]}/"
         ),
         st.one_of(st.integers(min_value=-1), segments).map(lambda value: f"/kommentare/bearbeiten/{value}/"),
+        st.one_of(st.integers(min_value=-1), segments).map(lambda pk: f"/kommentare/{pk}/"),
         category_slugs.map(lambda slug: f"/category/{slug}/"),
         author_slugs.map(lambda slug: f"/author/{slug}/"),
         st.tuples(years, months, months, post_slugs).map(lambda parts: "/{}/{}/{}/{}/".format(*parts)),

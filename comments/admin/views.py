@@ -396,6 +396,12 @@ class CommentIndexView(generic.IndexView):
                 url = reverse("comment_moderation:report_decision", args=[quote(instance.pk), decision])
                 attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
                 buttons.append(Button(label, url=url, icon_name=icon, attrs=attrs, priority=8))
+        if instance.is_public and not instance.is_moderator_reply:
+            switch = RECOMMEND_OFF if instance.is_recommended else RECOMMEND_ON
+            url = reverse("comment_moderation:recommend", args=[quote(instance.pk), switch])
+            attrs = {"data-controller": "w-action", "data-action": "w-action#post", "data-w-action-url-value": url}
+            label = _("Empfehlung entfernen") if instance.is_recommended else _("Empfehlen")
+            buttons.append(Button(label, url=url, icon_name="pick", attrs=attrs, priority=9))
         buttons.append(
             Button(
                 _("Text bearbeiten"),
@@ -672,6 +678,37 @@ def undo_action(action, before):
     return None
 
 
+RECOMMEND_ON, RECOMMEND_OFF = "an", "aus"
+
+
+class RecommendView(View):
+    """POST: mark a public comment "Empfehlung der Redaktion" (`an`) or take the mark back (`aus`)."""
+
+    def post(self, request, pk, switch):
+        if switch not in (RECOMMEND_ON, RECOMMEND_OFF):
+            return redirect("comment_moderation:index")
+        comment = get_object_or_404(scoped_comments(request.user), pk=pk)
+        next_url = get_valid_next_url_from_request(request) or reverse("comment_moderation:index")
+        on = switch == RECOMMEND_ON
+        try:
+            changed = lifecycle.recommend(comment, on, request.user)
+        except lifecycle.TransitionNotAllowed:
+            messages.warning(request, _("Empfehlen lassen sich nur freigegebene, sichtbare Kommentare."))
+        except PostComment.DoesNotExist:
+            messages.warning(request, _("Diesen Kommentar gibt es nicht mehr."))
+        else:
+            if not changed:
+                messages.warning(request, _("Der Kommentar war schon so markiert."))
+            elif on:
+                messages.success(request, _("Kommentar als „Empfehlung der Redaktion“ markiert."))
+            else:
+                messages.success(request, _("Empfehlung der Redaktion entfernt."))
+        return redirect(next_url)
+
+    def get(self, request, pk, switch):
+        return redirect("comment_moderation:index")
+
+
 class ReportDecisionView(View):
     """POST: the moderator's decision on the open reports of a comment (remove or keep)."""
 
@@ -820,4 +857,5 @@ class CommentViewSet(ModelViewSet):
             path("datenschutz/", DataProtectionView.as_view(), name="data_protection"),
             path("sperren/<id:pk>/", BlockFromCommentView.as_view(), name="block"),
             path("meldung/<id:pk>/<str:decision>/", ReportDecisionView.as_view(), name="report_decision"),
+            path("empfehlen/<id:pk>/<str:switch>/", RecommendView.as_view(), name="recommend"),
         ]

@@ -6,7 +6,7 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
@@ -20,9 +20,19 @@ from core.text import is_number
 from .. import captcha
 from ..cache import shows_comments_of
 from ..forms import PostCommentForm
-from ..models import PostComment, Status
+from ..models import PostComment
 from ..moderation import comment_settings_for, comments_closed, schedule_closed_note
 from ..rendering import comment_actions, ensure_html
+from ..threads import (
+    LANDING_PARAMETER,
+    ORDERS,
+    ThreadChoice,
+    ordered_roots,
+    page_count,
+    page_holding,
+    threads_per_page,
+    visible_comments,
+)
 from ..utils import edit_window_open, preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
@@ -31,24 +41,6 @@ register = template.Library()
 register.filter("iso_datetime", iso_datetime)
 
 REPLY_QUERY_PARAMETER = "antwort"
-OWN_WAITING_STATUSES = (Status.PENDING, Status.WITHDRAWN, Status.SPAM)
-# Only what the page shows: the e-mail address is never even loaded.
-DISPLAYED_FIELDS = (
-    "pk",
-    "user_name",
-    "user_url",
-    "comment",
-    "submit_date",
-    "is_public",
-    "is_moderator_reply",
-    "parent_id",
-    "thread_id",
-    "level",
-    "order",
-    "html",
-    "html_key",
-    "edited_at",
-)
 LINK_REL = 'rel="nofollow ugc noopener"'
 
 
@@ -57,11 +49,16 @@ class CommentSection:
 
     The comments are loaded only when the template asks for them: when the thread comes from the
     shared fragment cache (`{% sharedcache %}` in comments/section.html), a plain page view loads none.
+    One page of top-level threads is shown, in the order the reader chose (comments/threads.py).
     """
 
     def __init__(self, request, page, form=None, error=""):
         self.page = page
+        self.request = request
         self.error = error
+        # Checked before the page rendered (comments/wagtail_hooks.py); a form sent again shows page 1.
+        self.choice = ThreadChoice.from_request(request) if request is not None and request.method == "GET" else None
+        self.choice = self.choice or ThreadChoice()
         content_type = ContentType.objects.get_for_model(BlogPostPage)
         self.content_type = content_type
         self.max_level = max_thread_level_for_content_type(content_type)
@@ -112,17 +109,9 @@ class CommentSection:
 
     @cached_property
     def comments(self):
-        shows_comments_of(self.page.pk)
-        visible = Q(is_public=True)
-        if self.own_ids:
-            # The reader's own comments that wait (spam looks the same to its sender; the trash does not).
-            visible |= Q(pk__in=self.own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
-        comments = list(
-            PostComment.norel_objects.filter(visible, content_type=self.content_type, object_pk=str(self.page.pk))
-            .only(*DISPLAYED_FIELDS)
-            .order_by("thread_id", "order")
-        )
-        return ensure_html(comments)
+        """Every comment this reader sees on the post, in thread order (one query, shared with the check
+        of the page number before rendering); their HTML is prepared for the shown page only (`thread`)."""
+        return visible_comments(self.request, self.page, self.own_ids)
 
     @cached_property
     def count(self):
@@ -147,11 +136,51 @@ class CommentSection:
         return self._build_tree(self.comments)
 
     @cached_property
+    def ordered_tree(self):
+        """The top-level threads in the chosen order (comments/threads.py)."""
+        recommended = {comment.thread_id for comment in self.comments if comment.is_recommended}
+        by_root = {node["comment"].pk: node for node in self.tree}
+        roots = ordered_roots([node["comment"] for node in self.tree], self.choice.order, recommended)
+        return [by_root[root.pk] for root in roots]
+
+    @cached_property
+    def number(self):
+        """The page shown: the one asked for, else the one holding the comment just sent (?kommentar=)."""
+        if self.choice.explicit_number:
+            return self.choice.number
+        landing = self.request.GET.get(LANDING_PARAMETER, "") if self.request is not None else ""
+        if is_number(landing):
+            pk = int(landing)
+            thread_id = next((comment.thread_id for comment in self.comments if comment.pk == pk), None)
+            for position, node in enumerate(self.ordered_tree):
+                if node["comment"].pk == thread_id:
+                    return page_holding(position)
+        return 1
+
+    @cached_property
+    def page_count(self):
+        return page_count(len(self.tree))
+
+    @cached_property
+    def shown_tree(self):
+        per_page = threads_per_page()
+        start = (self.number - 1) * per_page
+        return self.ordered_tree[start : start + per_page]
+
+    @cached_property
     def thread(self):
-        """The tree flattened for comments/section.html's one loop: each comment's node (with its stored
-        HTML), then its replies, then None where a list of replies ends."""
+        """The shown page of the tree flattened for comments/section.html's one loop: each comment's node
+        (with its stored HTML), then its replies, then None where a list of replies ends."""
+        shown = []
+        pending = list(self.shown_tree)
+        while pending:
+            node = pending.pop()
+            shown.append(node["comment"])
+            pending.extend(node["children"])
+        ensure_html(shown)
+        base = self.choice.query(number=self.number).removeprefix("?")
         flat = []
-        pending = list(reversed(self.tree))
+        pending = list(reversed(self.shown_tree))
         while pending:
             node = pending.pop()
             if node is None:
@@ -161,7 +190,7 @@ class CommentSection:
             flat.append(
                 {
                     "html": comment.shown_html,
-                    "reply": comment_actions(comment, node["can_reply"], self._can_edit(comment)),
+                    "reply": comment_actions(comment, node["can_reply"], self._can_edit(comment), base_query=base),
                     "children": bool(node["children"]),
                 }
             )
@@ -169,6 +198,33 @@ class CommentSection:
                 pending.append(None)
                 pending.extend(reversed(node["children"]))
         return flat
+
+    @cached_property
+    def order_links(self):
+        """ "Älteste / Neueste / Empfohlen" (label, URL, current), when there is more than one thread."""
+        if len(self.tree) < 2:
+            return []
+        return [
+            (label, self._url(self.choice.query(order=order, number=1)), order == self.choice.order)
+            for order, label in ORDERS.items()
+        ]
+
+    @cached_property
+    def pages(self):
+        """Links to the previous and next page of threads (None where there is none), when there are pages."""
+        if self.page_count < 2:
+            return None
+        number = self.number
+        return {
+            "number": number,
+            "count": self.page_count,
+            "previous": self._url(self.choice.query(number=number - 1)) if number > 1 else None,
+            "next": self._url(self.choice.query(number=number + 1)) if number < self.page_count else None,
+        }
+
+    def _url(self, query):
+        # The request's cached site root paths: no query for the post's address.
+        return f"{self.page.get_url(self.request)}{query}#kommentare"
 
     def _reply_target_for(self, value):
         """Sets `reply_to` to the comment answered (from ?antwort= or the sent form), if it may be."""

@@ -8,6 +8,7 @@ from core.cache import depends_on
 
 from ..cache import ALL_COMMENTS_TAG
 from ..feeds import newest_visible
+from ..threads import permalink_path
 
 register = template.Library()
 
@@ -30,5 +31,5 @@ def latest_comments(limit=LATEST_COMMENTS):
     depends_on(ALL_COMMENTS_TAG, LISTINGS_TAG)
     comments = newest_visible(limit=limit)
     for comment in comments:
-        comment.link = f"{comment.post.url}#c{comment.pk}"
+        comment.link = permalink_path(comment.pk)
     return comments

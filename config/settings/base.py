@@ -436,6 +436,8 @@ COMMENTS_TIMEOUT = 4 * 60 * 60
 # and one comment per this many seconds per IP address and per e-mail address.
 COMMENTS_MIN_SECONDS = 3
 COMMENTS_FLOOD_SECONDS = 15
+# Top-level threads (each with all its replies) per page under a post: ?seite=2 … (comments/threads.py).
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 50)
 # Reply notifications: confirmation mails one address gets a day while it confirms none of them
 # (comments/subscriptions.py: the box must not be a way to fill a stranger's inbox).
 COMMENTS_CONFIRMATIONS_PER_DAY = 3

@@ -167,6 +167,8 @@ def seed_paths(commented_site, blog_index, author, category):
         other.url,
         f"{post.url}?antwort={first.pk}",
         f"{post.url}?kommentar={first.pk}",
+        f"{post.url}?kommentare=neueste",
+        f"{post.url}?kommentare=empfohlen",
         f"{post.url}pdf/",
         f"{other.url}pdf/",
         f"{blog_index.url}feed/",
@@ -200,6 +202,7 @@ def seed_paths(commented_site, blog_index, author, category):
     for comment in commented_site["comments"]:
         # The writer's own edit page (a 404 for everyone else).
         paths.append(f"/kommentare/bearbeiten/{comment.pk}/")
+        paths.append(f"/kommentare/{comment.pk}/")  # the permalink, held ones too (their 404)
         for template in STOCK_COMMENT_PATHS:
             paths.append(template.format(id=comment.pk, post=post.pk, ct=content_type.pk))
     return paths

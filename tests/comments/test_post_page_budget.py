@@ -28,7 +28,10 @@ def add_comments(post, count, threaded=100):
     for number in range(count - threaded):
         template.pk = template.id = None
         template.comment_ptr_id = template.xtdcomment_ptr_id = None
-        template.thread_id = 0
+        # A new thread each: xtd makes a comment with a parent id a reply (the parent id of the previous
+        # save would otherwise make every one of them a reply to the first).
+        template.thread_id = template.parent_id = template.level = 0
+        template.order = 1
         template.comment = f"Kommentar in Menge {number}"
         template._state.adding = True
         template.save()
@@ -73,3 +76,21 @@ def test_post_page_query_budget_holds_for_a_reader_with_a_held_comment(client, p
 
     # The preview adds the reader's own comment to the same one query; nothing else.
     assert len(queries) <= POST_PAGE_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_later_page_and_another_order_of_threads_cost_what_the_first_page_costs(client, post, settings):
+    from comments import lifecycle
+
+    settings.COMMENTS_THREADS_PER_PAGE = 50
+    client.cookies["bench"] = "uncached"
+    add_comments(post, 300, threaded=100)  # 25 threads with replies, then 200 top-level comments: 5 pages
+    for comment in PostComment.objects.filter(is_public=True).order_by("-pk")[:3]:
+        lifecycle.recommend(comment, True)
+    counts = {
+        url: queries_for(client, post.url + url)
+        for url in ("", "?seite=2", "?seite=5", "?kommentare=neueste", "?kommentare=empfohlen&seite=3")
+    }
+    # The check of the page number before rendering shares the section's one query for the comments.
+    assert set(counts.values()) == {counts[""]}, counts
+    assert counts[""] <= POST_PAGE_QUERIES

@@ -128,7 +128,7 @@ def test_an_approved_reply_mails_the_confirmed_subscriber_with_one_click_unsubsc
     assert message.subject == "[WIR. LEBEN. EIFEL.] Neue Antwort auf deinen Kommentar zu „Ein Beitrag aus der Eifel“"
     assert "Jens hat auf deinen Kommentar" in message.body
     assert "Ich weiß es!" in message.body
-    assert f"#c{reply.pk}" in message.body
+    assert f"http://testserver/kommentare/{reply.pk}/" in message.body  # the permalink: it finds the page
     assert "jens@example.org" not in message.body
     token = subscribed.reply_subscription.token
     unsubscribe = f"http://testserver/kommentare/benachrichtigung/{token}/abbestellen/"
@@ -210,7 +210,7 @@ def test_approval_of_a_confirmed_subscribers_comment_is_announced_once(
         approve(comment)
     (message,) = mails_to("maria@example.org")
     assert message.subject == "[WIR. LEBEN. EIFEL.] Dein Kommentar zu „Ein Beitrag aus der Eifel“ wurde freigegeben"
-    assert f"#c{comment.pk}" in message.body
+    assert f"http://testserver/kommentare/{comment.pk}/" in message.body
     assert "List-Unsubscribe-Post" in message.extra_headers
 
     comment_rules.notify_commenters_on_approval = False

@@ -121,6 +121,6 @@ def test_thread_keeps_nesting_staff_mark_permalinks_and_reply_links(client, post
     nested = html.select_one(f"#c{parent.pk} > ol.comment__children > li#c{reply.pk} > ol.comment__children > li")
     assert nested["id"] == f"c{staff.pk}" and "comment--staff" in nested["class"]
     assert nested.select_one(".comment__badge").get_text() == "Redaktion"
-    assert html.select_one(f"#c{reply.pk} .comment__permalink")["href"] == f"#c{reply.pk}"
+    assert html.select_one(f"#c{reply.pk} .comment__permalink")["href"] == f"/kommentare/{reply.pk}/"
     link = html.select_one(f"#kommentar-{parent.pk} > .comment__actions .comment__reply")
     assert link["href"] == f"?antwort={parent.pk}#kommentieren" and link["data-reply-name"] == "Anna"
