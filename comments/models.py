@@ -501,6 +501,8 @@ class CategoryModeration(models.Model):
 
     def __str__(self):
         return f"{self.category}: {self.get_mode_display()}"
+
+
 class UsedAltchaChallenge(models.Model):
     """An ALTCHA challenge that vouched for a comment: each one counts once (comments/captcha.py). Kept
     until it expires, when the challenge would be refused anyway; `delete_old_comments` removes it then.
