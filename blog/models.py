@@ -745,12 +745,13 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         if getattr(request, "is_preview", False) or not self.pk:
             post_categories = SimpleLazyObject(self.shown_categories)
             context["post_authors"] = SimpleLazyObject(self.shown_authors)
+            context["post_tags"] = SimpleLazyObject(self.shown_tags)
         else:
-            # A live page: its categories and authors in one query (a preview shows the form's values).
+            # A live page: its categories, authors and tags in one query (a preview shows the form's values).
             post_categories = SimpleLazyObject(lambda: self.shown_categories_and_authors()[0])
             context["post_authors"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[1])
+            context["post_tags"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[2])
         context["post_categories"] = post_categories
-        context["post_tags"] = SimpleLazyObject(self.shown_tags)
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
             context["blog_index"] = SimpleLazyObject(lambda: self.blog_index)
@@ -769,7 +770,8 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         return categories
 
     def shown_categories_and_authors(self):
-        """(categories by name, authors in the editor's order) of the saved post, from one query (UNION ALL).
+        """(categories by name, authors in the editor's order, tags by name) of the saved post, from one
+        query (UNION ALL).
 
         The objects carry id, name and slug (the rest is deferred): what the article and its head show."""
         if not hasattr(self, "_shown_categories_and_authors"):
@@ -778,19 +780,26 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
             authors_query = BlogPostAuthor.objects.filter(page=self).values_list(
                 Value(1), "author_id", "author__name", "author__slug", "sort_order"
             )
-            categories, authors = [], []
+            tags_query = BlogPostTag.objects.filter(content_object=self).values_list(
+                Value(2), "tag_id", "tag__name", "tag__slug", Value(0)
+            )
+            categories, authors, tags = [], [], []
             for kind, pk, name, slug, sort_order in categories_query.order_by().union(
-                authors_query.order_by(), all=True
+                authors_query.order_by(), tags_query.order_by(), all=True
             ):
                 if kind == 0:
                     categories.append(Category.from_db(None, fields, (pk, name, slug)))
-                else:
+                elif kind == 1:
                     authors.append((sort_order, pk, Author.from_db(None, fields, (pk, name, slug))))
+                else:
+                    tags.append(PostTag.from_db(None, fields, (pk, name, slug)))
             categories.sort(key=lambda category: (category.name, category.pk))
             authors = [author for _sort, _pk, author in sorted(authors, key=lambda item: item[:2])]
+            tags.sort(key=lambda tag: (tag.name.lower(), tag.pk))
             depends_on(*(category_tag(category.pk) for category in categories))
             depends_on(*(author_tag(author.pk) for author in authors))
-            self._shown_categories_and_authors = (categories, authors)
+            depends_on(*(tag_tag(tag.pk) for tag in tags))
+            self._shown_categories_and_authors = (categories, authors, tags)
         return self._shown_categories_and_authors
 
     def shown_tags(self):
