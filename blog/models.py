@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,7 +25,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from core.cache import depends_on, page_tag
+from core.cache import depends_on, page_tag, request_memo
 from core.middleware import page_number_used
 from core.restrictions import OneQueryRestrictionsMixin, public
 from core.text import GermanSlugPageMixin, german_slug, is_number
@@ -33,6 +33,7 @@ from core.text import GermanSlugPageMixin, german_slug, is_number
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
 from .blocks import PostBodyBlock
 from .categories import CategoryTree
+from .listings import ListingIterable, WindowCountPaginator, listing_annotations
 
 POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
@@ -98,19 +99,20 @@ class NamedSlugMixin:
 
 
 def with_listing_data(queryset):
-    """What every list of posts shows (title, date, teaser, image, authors, categories) in a fixed
-    number of queries, whatever the number of posts: the one place listing querysets are built."""
-    return (
+    """What every list of posts shows (title, date, teaser, image, authors, categories and what other apps
+    registered, such as the comment count) in a fixed number of queries, whatever the number of posts:
+    the one place listing querysets are built. The posts with their image and the registered columns,
+    then their authors and categories together (blog/listings.py), then the image's renditions."""
+    listing = (
         public(queryset.live())
         .defer_streamfields()
         .select_related("featured_image")
-        .prefetch_related(
-            Prefetch("post_authors", queryset=BlogPostAuthor.objects.select_related("author").order_by("sort_order")),
-            "categories",
-            "featured_image__renditions",
-        )
+        .annotate(**listing_annotations())
+        .prefetch_related("featured_image__renditions")
         .order_by("-date", "-first_published_at", "-pk")
     )
+    listing._iterable_class = ListingIterable
+    return listing
 
 
 class Author(NamedSlugMixin, index.Indexed, models.Model):
@@ -209,6 +211,11 @@ class Category(NamedSlugMixin, index.Indexed, models.Model):
         return CategoryTree.load().with_descendants(self.pk)
 
 
+def all_categories():
+    """Every category, by name, read once per request (the category archive and the sidebar)."""
+    return request_memo("all_categories", lambda: list(Category.objects.all()))
+
+
 class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """ "Beiträge": lists the posts below it, newest first, and serves the archives and feeds."""
 
@@ -254,7 +261,10 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("kategorie/<slug:slug>/", name="category")
     def category_view(self, request, slug):
-        category = get_object_or_404(Category, slug=slug)
+        # From the categories the sidebar lists anyway (one query for both).
+        category = next((each for each in all_categories() if each.slug == slug), None)
+        if category is None:
+            raise Http404
         depends_on(category_tag(category.pk), CATEGORIES_TAG)
         return self.render_listing(
             request,
@@ -397,14 +407,15 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
-        in_tree = BlogPostPage.objects.filter(categories__in=CategoryTree.load().with_descendants(category.pk)).values(
-            "pk"
-        )
+        tree = CategoryTree((each.pk, each.parent_id) for each in all_categories())
+        in_tree = BlogPostPage.objects.filter(categories__in=tree.with_descendants(category.pk)).values("pk")
         return self.posts().filter(pk__in=in_tree)
 
     def paginate(self, request, queryset):
         page_number_used(request)
-        paginator = Paginator(queryset, POSTS_PER_PAGE)
+        # A listing queryset counts with its page's query; search results (from the backend) as Django does.
+        paginator_class = WindowCountPaginator if isinstance(queryset, models.QuerySet) else Paginator
+        paginator = paginator_class(queryset, POSTS_PER_PAGE)
         try:
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
         except (EmptyPage, PageNotAnInteger) as error:
@@ -480,25 +491,12 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def archive_categories(self):
         """The sidebar's category tree: nodes {"category", "post_count", "children"}, by name on each
         level. A category is listed when its archive has posts, counted as its archive lists them
-        (its own and its subcategories' posts, each once).
-
-        Two queries whatever the number of posts: the categories, then one row of counts that the
-        database computes (a distinct count per category over its subtree), not a row per post."""
+        (its own and its subcategories' posts, each once)."""
         depends_on(LISTINGS_TAG, CATEGORIES_TAG)
-        categories = list(Category.objects.all())  # ordered by name
+        categories, post_count, _months = self.archive_counts()
         if not categories:
             return []
         tree = CategoryTree((category.pk, category.parent_id) for category in categories)
-        live = public(BlogPostPage.objects.child_of(self).live()).order_by()
-        counts = live.aggregate(
-            **{
-                f"category_{category.pk}": Count(
-                    "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
-                )
-                for category in categories
-            }
-        )
-        post_count = {category.pk: counts[f"category_{category.pk}"] or 0 for category in categories}
         nodes = tree.nested(categories, lambda category, children: post_count[category.pk] > 0)
 
         def counted(items):
@@ -512,15 +510,37 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def archive_months(self):
         """(first day of month, number of posts) for every month with posts, newest first."""
         depends_on(LISTINGS_TAG)
-        return list(
+        return self.archive_counts()[2]
+
+    def archive_counts(self):
+        """(categories by name, {category id: posts in its archive}, [(month, posts)] newest first) for the
+        sidebar, from two queries whatever the number of posts: the categories, then one row per month
+        that the database computes: the month's posts, and per category the month's posts in its subtree
+        (distinct). A post has one date, so a category's posts are the sum of its months'."""
+        return request_memo(f"archive_counts:{self.pk}", self._archive_counts)
+
+    def _archive_counts(self):
+        categories = all_categories()
+        tree = CategoryTree((category.pk, category.parent_id) for category in categories)
+        rows = list(
             public(BlogPostPage.objects.child_of(self).live())
             .annotate(month=TruncMonth("date"))
             .order_by()
             .values("month")
-            .annotate(post_count=Count("pk"))
+            .annotate(
+                month_posts=Count("pk", distinct=True),
+                **{
+                    f"category_{category.pk}": Count(
+                        "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
+                    )
+                    for category in categories
+                },
+            )
             .order_by("-month")
-            .values_list("month", "post_count")
         )
+        post_count = {category.pk: sum(row[f"category_{category.pk}"] or 0 for row in rows) for category in categories}
+        months = [(row["month"], row["month_posts"]) for row in rows]
+        return categories, post_count, months
 
 
 class BlogPostAuthor(Orderable):
@@ -777,12 +797,13 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         if getattr(request, "is_preview", False) or not self.pk:
             post_categories = SimpleLazyObject(self.shown_categories)
             context["post_authors"] = SimpleLazyObject(self.shown_authors)
+            context["post_tags"] = SimpleLazyObject(self.shown_tags)
         else:
-            # A live page: its categories and authors in one query (a preview shows the form's values).
+            # A live page: its categories, authors and tags in one query (a preview shows the form's values).
             post_categories = SimpleLazyObject(lambda: self.shown_categories_and_authors()[0])
             context["post_authors"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[1])
+            context["post_tags"] = SimpleLazyObject(lambda: self.shown_categories_and_authors()[2])
         context["post_categories"] = post_categories
-        context["post_tags"] = SimpleLazyObject(self.shown_tags)
         context["related_posts"] = SimpleLazyObject(lambda: self.related_posts(post_categories))
         if self.pk:
             context["blog_index"] = SimpleLazyObject(lambda: self.blog_index)
@@ -801,7 +822,8 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         return categories
 
     def shown_categories_and_authors(self):
-        """(categories by name, authors in the editor's order) of the saved post, from one query (UNION ALL).
+        """(categories by name, authors in the editor's order, tags by name) of the saved post, from one
+        query (UNION ALL).
 
         The objects carry id, name and slug (the rest is deferred): what the article and its head show."""
         if not hasattr(self, "_shown_categories_and_authors"):
@@ -810,19 +832,26 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
             authors_query = BlogPostAuthor.objects.filter(page=self).values_list(
                 Value(1), "author_id", "author__name", "author__slug", "sort_order"
             )
-            categories, authors = [], []
+            tags_query = BlogPostTag.objects.filter(content_object=self).values_list(
+                Value(2), "tag_id", "tag__name", "tag__slug", Value(0)
+            )
+            categories, authors, tags = [], [], []
             for kind, pk, name, slug, sort_order in categories_query.order_by().union(
-                authors_query.order_by(), all=True
+                authors_query.order_by(), tags_query.order_by(), all=True
             ):
                 if kind == 0:
                     categories.append(Category.from_db(None, fields, (pk, name, slug)))
-                else:
+                elif kind == 1:
                     authors.append((sort_order, pk, Author.from_db(None, fields, (pk, name, slug))))
+                else:
+                    tags.append(PostTag.from_db(None, fields, (pk, name, slug)))
             categories.sort(key=lambda category: (category.name, category.pk))
             authors = [author for _sort, _pk, author in sorted(authors, key=lambda item: item[:2])]
+            tags.sort(key=lambda tag: (tag.name.lower(), tag.pk))
             depends_on(*(category_tag(category.pk) for category in categories))
             depends_on(*(author_tag(author.pk) for author in authors))
-            self._shown_categories_and_authors = (categories, authors)
+            depends_on(*(tag_tag(tag.pk) for tag in tags))
+            self._shown_categories_and_authors = (categories, authors, tags)
         return self._shown_categories_and_authors
 
     def shown_tags(self):

@@ -27,6 +27,12 @@ class CommentsConfig(AppConfig):
         from .models import CommentSettings
 
         connect_site_wide(CommentSettings)
+        # Listings of posts count each post's public comments in their own query.
+        from blog.listings import register_listing_annotation
+
+        from .models import public_comment_count
+
+        register_listing_annotation("comment_count", public_comment_count)
         # A comment refused with a 400 before our view ran (a bad host, a broken body) keeps its text.
         from core.errors import keep_typed_text_for
 

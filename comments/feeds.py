@@ -13,15 +13,20 @@ post listings (a post unpublished leaves the site feed) for the site.
 """
 
 from django.contrib.syndication.views import Feed
+from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from wagtail.models import Page
+
 from blog.apps import LISTINGS_TAG
 from blog.models import BlogPostPage
 from core.cache import cached, fragment_seconds, page_tag
 from core.models import SiteSettings
+from core.restrictions import public
 from core.text import xml_safe
 
 from .cache import ALL_COMMENTS_TAG, comments_tag
@@ -32,7 +37,7 @@ FEED_ITEMS = 20
 
 
 def live_posts():
-    return BlogPostPage.objects.live().public()
+    return public(BlogPostPage.objects.live())
 
 
 def newest_visible(post=None, limit=FEED_ITEMS):
@@ -43,19 +48,19 @@ def newest_visible(post=None, limit=FEED_ITEMS):
         for comment in found:
             comment.post = post
         return found
-    found, offset, batch = [], 0, limit * 3
-    posts = {}
-    while len(found) < limit:
-        chunk = list(comments[offset : offset + batch])
-        if not chunk:
-            break
-        wanted = {int(c.object_pk) for c in chunk if c.object_pk.isdigit()} - set(posts)
-        posts.update({p.pk: p for p in live_posts().filter(pk__in=wanted).defer_streamfields()})
-        for comment in chunk:
-            comment.post = posts.get(int(comment.object_pk)) if comment.object_pk.isdigit() else None
-            if comment.post is not None and len(found) < limit:
-                found.append(comment)
-        offset += batch
+    # One query: the newest comments on live, public posts, each with its post's title and address (all
+    # that feeds and the sidebar show of it). object_pk is text: the posts' ids are compared as text.
+    posts_as_text = live_posts().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    of_post = Page.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+    found = list(
+        comments.filter(object_pk__in=posts_as_text).annotate(
+            post_title=Subquery(of_post.values("title")[:1]), post_url_path=Subquery(of_post.values("url_path")[:1])
+        )[:limit]
+    )
+    for comment in found:
+        comment.post = BlogPostPage.from_db(
+            None, ["id", "title", "url_path"], (int(comment.object_pk), comment.post_title, comment.post_url_path)
+        )
     return found
 
 

@@ -517,3 +517,25 @@ class UsedAltchaChallenge(models.Model):
 
     def __str__(self):
         return self.nonce[:8]
+
+
+def public_comment_count():
+    """A listing's column (blog/listings.py, registered in CommentsConfig.ready): the number of public
+    comments of each post, what `{% count_comments %}` counts, computed by the listing's own query."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
+
+    from blog.models import BlogPostPage
+
+    counted = (
+        PostComment.norel_objects.filter(
+            content_type=ContentType.objects.get_for_model(BlogPostPage),
+            object_pk=Cast(OuterRef("pk"), models.CharField()),
+            is_public=True,
+        )
+        .order_by()
+        .values("content_type")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -41,6 +41,11 @@ def load_site_settings(request):
 
     from wagtail.models import Site
 
+    from .sites import resolve_site
+
+    if not hasattr(request, "_wagtail_site"):
+        resolve_site(request)  # the site with every setting, in one query (core/sites.py)
+        return
     site = Site.find_for_request(request)
     if site is None:
         return

@@ -43,11 +43,17 @@ def note_flag(page):
         request_memo("restricted_pages", list)
 
 
-def public(queryset):
-    """`queryset.public()`: no page that is restricted or below a restricted one."""
+def private_q(queryset):
+    """What `public` excludes, as a condition (empty when no page is restricted)."""
     private = Q()
     for page in restricted_pages():
         private |= queryset.descendant_of_q(page, inclusive=True)
+    return private
+
+
+def public(queryset):
+    """`queryset.public()`: no page that is restricted or below a restricted one."""
+    private = private_q(queryset)
     return queryset.exclude(private) if private else queryset
 
 

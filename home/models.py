@@ -14,6 +14,8 @@ from core.cache import depends_on
 from core.restrictions import OneQueryRestrictionsMixin, note_flag, restricted_pages, with_restrictions_flag
 from core.text import is_number
 
+from .navigation import navigation
+
 LATEST_POSTS_ON_HOME_PAGE = 9
 
 
@@ -54,12 +56,16 @@ class HomePage(OneQueryRestrictionsMixin, Page):
         return context
 
     def route(self, request, path_components):
-        """Wagtail's routing, shortened for the post index and its posts: one query for the index (as its
-        specific class) and one for the post, instead of a query for each page and one more for each
-        specific page. Anything else (Impressum, the index's archives and feeds) routes as before."""
+        """Wagtail's routing, shortened for the post index and its posts: the index (as its specific class)
+        comes with the menu's query (home/navigation.py) and the post in one query, instead of a query for
+        each page and one more for each specific page. Anything else (Impressum, the index's archives and feeds) routes as before."""
         if not path_components:
             return super().route(request, path_components)
-        index = with_restrictions_flag(BlogIndexPage.objects.child_of(self).filter(slug=path_components[0])).first()
+        found = navigation(request, route_slug=path_components[0]) if request is not None else None
+        if found and found["route_slug"] == path_components[0] and found["home_page"] == self:
+            index = found["routed"]  # read with the menu (home/navigation.py)
+        else:
+            index = with_restrictions_flag(BlogIndexPage.objects.child_of(self).filter(slug=path_components[0])).first()
         if index is None:
             return super().route(request, path_components)
         note_flag(index)

@@ -193,6 +193,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: a cache hit for an anonymous reader costs no SQL query.
     "core.middleware.PageCacheMiddleware",
+    # The site, its settings and its home page in one query, for everything after it (core/sites.py).
+    "core.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: readers always get German (LANGUAGE_CODE), whatever their browser asks for;
     # otherwise an English browser gets "2. October 2015". The admin follows each user's own setting.

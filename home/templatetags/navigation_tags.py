@@ -2,11 +2,9 @@
 
 from django import template
 
-from wagtail.models import Site
-
 from core.cache import depends_on
 from core.invalidation import MENU_TAG
-from core.restrictions import public
+from home.navigation import navigation
 
 register = template.Library()
 
@@ -15,15 +13,18 @@ register = template.Library()
 def main_menu(context):
     depends_on(MENU_TAG)
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return {"menu_pages": [], "request": request}
-    menu_pages = list(
-        public(site.root_page.get_children().live()).in_menu().only("id", "title", "url_path", "path", "depth")
-    )
+    found = navigation(request)
     return {
-        "home_page": site.root_page,
-        "menu_pages": menu_pages,
+        "home_page": found["home_page"],
+        "menu_pages": found["menu_pages"],
         "request": request,
         "current_page": context.get("page"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """`{% footer_links as links %}`: the footer links of the site settings as [{"label", "url"}], the pages
+    they point to read with the menu (home/navigation.py)."""
+    depends_on(MENU_TAG)  # a linked page's address changes like a menu page's
+    return navigation(context.get("request"))["footer_links"]

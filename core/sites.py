@@ -1,0 +1,113 @@
+"""The request's Wagtail site, with its site settings and its root page, in one query (issue 17).
+
+Wagtail finds the site (`Site.find_for_request`: one query), then the root page as its specific class
+(one more), and each site setting's `for_request` asks again for the site row and the setting. Here
+`SiteMiddleware` asks once per request: the site chosen exactly as Wagtail chooses it (hostname and
+port, then hostname and default, then the default site), joined with every `OneQuerySiteSetting`
+(core/models.py) and with the root page's own table when its model was registered
+(`register_root_page_model`, the home app does it). It leaves the answers where Wagtail looks for them
+(`request._wagtail_site`, each setting's request attribute), so everything downstream, Wagtail's own
+routing included, asks nothing more. Nothing is kept between requests: a changed site, setting or home
+page is read by the next request of every process.
+"""
+
+from django.apps import apps
+from django.db.models import Case, IntegerField, Q, When
+from django.http.request import split_domain_port
+
+from wagtail.models import Site
+from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
+
+# Requests that never need a site (WhiteNoise answers static files before this; the health check is
+# for the load balancer).
+SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz")
+
+_root_page_models = []
+
+
+def register_root_page_model(model):
+    """Pages of `model` that are a site's root (the home page) are loaded with the site, as that class."""
+    if model not in _root_page_models:
+        _root_page_models.append(model)
+
+
+def setting_models():
+    from .models import OneQuerySiteSetting
+
+    return [model for model in apps.get_models() if issubclass(model, OneQuerySiteSetting)]
+
+
+def _relation(model):
+    """The name of the reverse one-to-one from Page to `model` (a Page subclass): `homepage`."""
+    return model._meta.get_field("page_ptr").related_query_name()
+
+
+def find_site(request):
+    """The site for `request` as Wagtail's `Site.find_for_request` chooses it, or None; with its settings
+    and root page (see the module's docstring)."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    settings_names = {model: model._meta.get_field("site").related_query_name() for model in setting_models()}
+    sites = list(
+        Site.objects.annotate(
+            match=Case(
+                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
+                When(is_default_site=True, then=MATCH_DEFAULT),
+                default=MATCH_HOSTNAME,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related(
+            "root_page",
+            *(f"root_page__{_relation(model)}" for model in _root_page_models),
+            *settings_names.values(),
+        )
+    )
+    # Wagtail's choice among the candidates (wagtail.models.sites.get_site_for_hostname).
+    if not sites:
+        return None
+    if len(sites) == 1 or sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
+        site = sites[0]
+    elif sites[0].match == MATCH_DEFAULT:
+        site = sites[len(sites) == 2]
+    else:
+        return None
+    for model in _root_page_models:
+        try:
+            specific = getattr(site.root_page, _relation(model))
+        except model.DoesNotExist:
+            continue
+        site.root_page = specific
+        break
+    for model, name in settings_names.items():
+        try:
+            setting = getattr(site, name)
+        except model.DoesNotExist:
+            continue  # not created yet: Wagtail's for_request creates it
+        setting._request = request
+        setattr(request, model.get_cache_attr_name(), setting)
+    return site
+
+
+def resolve_site(request):
+    """`request._wagtail_site` (Wagtail's per-request answer) from `find_site`, once."""
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = find_site(request)
+    return request._wagtail_site
+
+
+class SiteMiddleware:
+    """Resolves the request's site, settings and home page in one query before the view asks for them.
+
+    After the page cache (a cached page needs no site) and before anything that asks Wagtail for the site."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(SKIPPED_PATH_PREFIXES):
+            resolve_site(request)
+        return self.get_response(request)

@@ -1,0 +1,97 @@
+"""The site's navigation in one query per request: the menu (the home page's live, public children marked
+"In Menüs anzeigen"), the pages the footer links of the site settings point to and, for the routing, the
+post index.
+
+Header and footer are separate shared fragments (templates/base.html); each used to ask for its own
+pages (the menu, then Wagtail's bulk lookup of the footer's page choosers), and the routing asked for
+the index. `navigation(request)` asks once, with one query for all three, and keeps the answer for the
+request (`core.cache.request_memo`)."""
+
+from django.db.models import BooleanField, Case, Q, Value, When
+
+from wagtail.models import Page, Site
+
+from blog.models import BlogIndexPage
+from core.cache import request_memo
+from core.models import SiteSettings
+from core.restrictions import note_flag, restricted_pages, with_restrictions_flag
+
+
+def footer_link_data(site_settings):
+    """(label, page id or None, url) of each footer link, read from the StreamField's stored data
+    without loading the pages."""
+    links = []
+    for block in site_settings.footer_links.raw_data:
+        value = block.get("value") or {}
+        links.append((value.get("label") or "", value.get("page") or None, value.get("url") or ""))
+    return links
+
+
+def load_navigation(request, route_slug=None):
+    """The navigation; with `route_slug` also the home page's child of that slug, as the post index when it
+    is one (`HomePage.route`), from the same query. The query carries the "any view restriction?" flag
+    (core/restrictions.py), so the menu's check for restricted pages usually asks nothing more."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return {"home_page": None, "menu_pages": [], "footer_links": [], "route_slug": route_slug, "routed": None}
+    home = site.root_page
+    links = footer_link_data(SiteSettings.for_request(request))
+    footer_ids = {page_id for _label, page_id, _url in links if page_id}
+    children = Q(path__startswith=home.path, depth=home.depth + 1)
+    in_menu = children & Q(live=True, show_in_menus=True)
+    wanted = in_menu | Q(pk__in=footer_ids)
+    if route_slug:
+        wanted |= children & Q(slug=route_slug)
+    index_relation = BlogIndexPage._meta.get_field("page_ptr").related_query_name()
+    rows = list(
+        with_restrictions_flag(
+            Page.objects.filter(wanted)
+            .annotate(
+                is_menu_page=Case(When(in_menu, then=Value(True)), default=Value(False), output_field=BooleanField())
+            )
+            .select_related(index_relation)
+            .order_by("path")
+        )
+    )
+    if rows:
+        note_flag(rows[0])
+    restricted = restricted_pages()
+    routed = None
+    if route_slug:
+        for page in rows:
+            if page.slug == route_slug and page.depth == home.depth + 1 and page.path.startswith(home.path):
+                try:
+                    routed = getattr(page, index_relation)
+                except BlogIndexPage.DoesNotExist:
+                    pass
+                else:
+                    routed.any_view_restriction = page.any_view_restriction
+    by_id = {page.pk: page for page in rows}
+    footer_links = []
+    for label, page_id, url in links:
+        # As the template did with the page chooser's value: a page that no longer exists counts as none.
+        page = by_id.get(page_id) if page_id else None
+        if page is not None:
+            footer_links.append({"label": label, "url": page.get_url(request)})
+        elif url:
+            footer_links.append({"label": label, "url": url})
+    return {
+        "home_page": home,
+        # Live children shown in menus, none restricted or below a restricted page (Wagtail's `.public()`).
+        "menu_pages": [
+            page
+            for page in rows
+            if page.is_menu_page and not any(page.path.startswith(private.path) for private in restricted)
+        ],
+        "footer_links": footer_links,
+        "route_slug": route_slug,
+        "routed": routed,
+    }
+
+
+def navigation(request, route_slug=None):
+    """{"home_page", "menu_pages", "footer_links": [{"label", "url"}]} for the request's site, once per request.
+
+    The routing asks first, with the first part of the path (`route_slug`): then "routed" is the post index
+    of that slug, or None."""
+    return request_memo("navigation", lambda: load_navigation(request, route_slug))
