@@ -215,6 +215,26 @@ def test_a_comment_in_a_held_window_waits_with_its_badge(post, post_comment, ope
     assert "Zeitfenster: zurückgehalten" in reason_badges(night)[0]
 
 
+def test_a_held_window_holds_a_trusted_commenter_too(post, post_comment, open_rules, now_is):
+    from .conftest import approve
+
+    open_rules.trust_approved_authors = True
+    set_windows(open_rules, (HELD, EVERY_DAY, *NIGHT))
+    evas_browser = Client()
+    now_is(2026, 6, 5, 12)
+    post_comment(post, client=evas_browser, comment="Zum ersten Mal", name="Eva", email="eva@example.org")
+    approve(PostComment.objects.get(comment="Zum ersten Mal"))
+    post_comment(post, client=evas_browser, comment="Am Mittag", name="Eva", email="eva@example.org")
+    assert PostComment.objects.get(comment="Am Mittag").status == Status.APPROVED  # trusted outside the window
+
+    now_is(2026, 6, 5, 23)
+    post_comment(post, client=evas_browser, comment="In der Nacht", name="Eva", email="eva@example.org")
+
+    night = PostComment.objects.get(comment="In der Nacht")
+    assert night.status == Status.PENDING
+    assert reason_codes(night.hold_reasons) == [HELD_BY_SCHEDULE]
+
+
 def test_spam_still_goes_to_spam_in_a_held_window(post, post_comment, open_rules, now_is):
     open_rules.spam_words = "casino"
     set_windows(open_rules, (HELD, EVERY_DAY, *NIGHT))
