@@ -394,3 +394,27 @@ def test_two_moderators_approving_the_parent_at_once_announce_the_reply_once(pos
     assert errors == []
     assert len(mails_to("maria@example.org")) == 2  # Jens's reply and Kai's, once each
     assert len(mails_to("kai@example.org")) == 1
+
+
+def test_the_migration_counts_what_the_old_rule_had_announced_as_announced(post):
+    """comments.0007: approved and withdrawn comments, and any that left the approved state, are marked;
+    held comments and spam that never was approved wait for their approval."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("comments.migrations.0007_wptags_announced_at")
+    approved = PostCommentFactory(post=post, status=Status.APPROVED)
+    withdrawn = PostCommentFactory(post=post, status=Status.WITHDRAWN)
+    spam_after_approval = PostCommentFactory(post=post)
+    approve(spam_after_approval)
+    lifecycle.apply(spam_after_approval, "spam")
+    held = PostCommentFactory(post=post)
+    spam = PostCommentFactory(post=post, status=Status.SPAM)
+    PostComment.objects.update(announced_at=None)
+
+    migration.mark_announced(apps, None)
+
+    marked = set(PostComment.objects.filter(announced_at__isnull=False).values_list("pk", flat=True))
+    assert marked == {approved.pk, withdrawn.pk, spam_after_approval.pk}
+    assert held.pk not in marked and spam.pk not in marked

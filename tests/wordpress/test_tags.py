@@ -152,3 +152,16 @@ def test_a_tag_an_editor_took_off_a_post_stays_off(imported, run_import, export_
     run_import(export_path)
     assert tag_names(100) == ["Prüm"]
     assert PostTag.objects.filter(slug="maare").exists()
+
+
+def test_a_tag_without_letters_gets_a_slug_of_its_own_and_its_old_address_redirects(
+    run_import, export_path, tmp_path, client
+):
+    party = '<category domain="post_tag" nicename="%f0%9f%8e%89"><![CDATA[🎉]]></category>'
+    maare = '<category domain="post_tag" nicename="maare"><![CDATA[Maare]]></category>'
+    run_import(variant(export_path, tmp_path, "emoji.xml", (maare, maare + party)))
+    tag = PostTag.objects.get(name="🎉")
+    assert tag.slug.startswith("schlagwort-") and tag.slug.isascii()
+    assert "🎉" in tag_names(100)
+    response = client.get("/tag/%F0%9F%8E%89/")
+    assert (response.status_code, response.get("Location")) == (301, f"/beitraege/schlagwort/{tag.slug}/")

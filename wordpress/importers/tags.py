@@ -36,10 +36,11 @@ class TagImporter(ObjectImporter):
         if not wp_slug and not data.name:
             return None
         self.kept = False
-        tag = self.import_one(data.wp_id or f"slug:{wp_slug}", data)
+        key = data.wp_id or (f"slug:{wp_slug}" if wp_slug else f"name:{data.name}")
+        tag = self.import_one(key, data)
         if tag is None:
             return None
-        self.run.undo.set(self.by_slug, wp_slug, tag)
+        self.run.undo.set(self.by_slug, wp_slug or f"name:{data.name}", tag)
         if wp_slug and tag.slug not in {wp_slug, make_slug(wp_slug)}:
             # blog.views.find_tag answers 404 for the old slug; Wagtail's redirects take that 404.
             route, index = f"/schlagwort/{tag.slug}/", self.run.blog_index
@@ -56,7 +57,9 @@ class TagImporter(ObjectImporter):
 
     def create(self, key, data):
         name = self.name(data)
-        slug = make_slug(data.slug, SLUG_LENGTH) or make_slug(name, SLUG_LENGTH) or f"schlagwort-{key}"[:SLUG_LENGTH]
+        slug = (
+            make_slug(data.slug, SLUG_LENGTH) or make_slug(name, SLUG_LENGTH) or f"schlagwort-{content_hash(key)[:8]}"
+        )
         # Tag names and slugs are unique: a tag that has either already is the same tag.
         tag = PostTag.objects.filter(slug=slug).first() or PostTag.objects.filter(name__iexact=name).first()
         if tag is not None:
@@ -85,6 +88,7 @@ class TagImporter(ObjectImporter):
     def for_post(self, slug, name):
         """A post may name a tag the export's tag list lacks: it is created then."""
         slug = unquote(slug)
-        if slug in self.by_slug:
-            return self.by_slug[slug]
+        known = self.by_slug.get(slug or f"name:{name}")
+        if known is not None:
+            return known
         return self.run_one(wxr.Term(wp_id="", slug=slug, name=name))
