@@ -38,6 +38,7 @@ def export(email, user=None):
                 "post": page.title if page else None,
                 "post_url": page.full_url if page else None,
                 "submitted": comment.submit_date.isoformat(),
+                "edited": comment.edited_at.isoformat() if comment.edited_at else None,
                 "name": comment.user_name,
                 "email": comment.user_email,
                 "website": comment.user_url,

@@ -364,3 +364,17 @@ def test_a_blocked_senders_spam_can_be_edited_like_a_held_comment_and_stays_spam
     comment.refresh_from_db()
     assert comment.status == Status.SPAM and comment.comment == "Immer noch ich." and not comment.is_public
     assert audit_actions(comment) == ["comments.submit", "comments.edit_own"]
+
+
+def test_the_data_protection_export_says_when_the_writer_edited(post, post_comment, writer, open_rules):
+    from comments.data_protection import export
+
+    comment = write(post, post_comment, writer)
+    assert export("schreiberin@example.org")["comments"][0]["edited"] is None
+
+    writer.post(edit_url(comment), {"comment": "Für das Protokoll geändert."})
+
+    comment.refresh_from_db()
+    row = export("schreiberin@example.org")["comments"][0]
+    assert row["edited"] == comment.edited_at.isoformat()
+    assert row["comment"] == "Für das Protokoll geändert."
