@@ -282,6 +282,8 @@ class CommentLifecycle(RuleBasedStateMachine):
                 if self.alive(pk):
                     self.delete_in_model(pk)
             return
+        if action == "review":
+            return  # "Geprüft" changes no state, and none of these comments awaits a review: no entry either
         transition = lifecycle.TRANSITIONS[action]
         for pk in chosen:
             if self.status[pk] in transition.sources:
