@@ -184,7 +184,6 @@ def page_of_public_comment(comment):
     return page_holding(earlier)
 
 
-
 def permalink_path(comment_pk):
     return reverse("comments-permalink", args=[comment_pk])
 
