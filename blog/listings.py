@@ -52,7 +52,8 @@ def attach_authors_and_categories(posts):
         if kind == 0:
             categories[post_id].append(Category.from_db(None, fields, (pk, name, slug)))
         else:
-            link = BlogPostAuthor.from_db(None, ["page_id", "author_id", "sort_order"], (post_id, pk, sort_order))
+            # from_db takes the values in the model's field order.
+            link = BlogPostAuthor.from_db(None, ["sort_order", "page_id", "author_id"], (sort_order, post_id, pk))
             link.author = Author.from_db(None, fields, (pk, name, slug))
             authors[post_id].append(link)
     for post in posts:
