@@ -12,6 +12,7 @@ page is read by the next request of every process.
 """
 
 from django.apps import apps
+from django.core.exceptions import DisallowedHost
 from django.db.models import Case, IntegerField, Q, When
 from django.http.request import split_domain_port
 
@@ -108,6 +109,15 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(SKIPPED_PATH_PREFIXES):
+        if not request.path.startswith(SKIPPED_PATH_PREFIXES) and allowed_host(request):
             resolve_site(request)
         return self.get_response(request)
+
+
+def allowed_host(request):
+    """A host outside ALLOWED_HOSTS gets its German 400 later (CommonMiddleware), without a query here."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
