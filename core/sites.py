@@ -20,8 +20,8 @@ from wagtail.models import Site
 from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
 
 # Requests that never need a site (WhiteNoise answers static files before this; the health check is
-# for the load balancer).
-SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz")
+# for the load balancer; robots.txt is answered without the database).
+SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz", "/robots.txt")
 
 _root_page_models = []
 
