@@ -99,6 +99,8 @@ class WindowCountPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
+        if bottom >= 2**62:  # an OFFSET no database takes: past the last page of any listing
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(
             self.object_list.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[bottom : bottom + self.per_page]
         )
