@@ -52,7 +52,8 @@ def attach_authors_and_categories(posts):
         if kind == 0:
             categories[post_id].append(Category.from_db(None, fields, (pk, name, slug)))
         else:
-            link = BlogPostAuthor.from_db(None, ["page_id", "author_id", "sort_order"], (post_id, pk, sort_order))
+            # from_db takes the values in the model's field order.
+            link = BlogPostAuthor.from_db(None, ["sort_order", "page_id", "author_id"], (sort_order, post_id, pk))
             link.author = Author.from_db(None, fields, (pk, name, slug))
             authors[post_id].append(link)
     for post in posts:
@@ -98,6 +99,8 @@ class WindowCountPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
+        if bottom >= 2**62:  # an OFFSET no database takes: past the last page of any listing
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(
             self.object_list.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[bottom : bottom + self.per_page]
         )

@@ -58,9 +58,10 @@ def newest_visible(post=None, limit=FEED_ITEMS):
         )[:limit]
     )
     for comment in found:
-        comment.post = BlogPostPage.from_db(
-            None, ["id", "title", "url_path"], (int(comment.object_pk), comment.post_title, comment.post_url_path)
-        )
+        pk = int(comment.object_pk)
+        data = {"id": pk, "page_ptr_id": pk, "title": comment.post_title, "url_path": comment.post_url_path}
+        names = [field.attname for field in BlogPostPage._meta.concrete_fields if field.attname in data]
+        comment.post = BlogPostPage.from_db(None, names, [data[name] for name in names])  # in field order
     return found
 
 

@@ -12,6 +12,7 @@ page is read by the next request of every process.
 """
 
 from django.apps import apps
+from django.core.exceptions import DisallowedHost
 from django.db.models import Case, IntegerField, Q, When
 from django.http.request import split_domain_port
 
@@ -19,8 +20,8 @@ from wagtail.models import Site
 from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
 
 # Requests that never need a site (WhiteNoise answers static files before this; the health check is
-# for the load balancer).
-SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz")
+# for the load balancer; robots.txt is answered without the database).
+SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz", "/robots.txt")
 
 _root_page_models = []
 
@@ -108,6 +109,15 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(SKIPPED_PATH_PREFIXES):
+        if not request.path.startswith(SKIPPED_PATH_PREFIXES) and allowed_host(request):
             resolve_site(request)
         return self.get_response(request)
+
+
+def allowed_host(request):
+    """A host outside ALLOWED_HOSTS gets its German 400 later (CommonMiddleware), without a query here."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True

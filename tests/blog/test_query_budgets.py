@@ -86,9 +86,12 @@ def listing_queries(client, url):
     return len(queries)
 
 
-def test_listings_from_scratch_stay_within_budget_at_10_and_1000_posts(client, blog_index, author, category, image):
+def test_listings_from_scratch_stay_within_budget_at_10_and_1000_posts(
+    client, blog_index, author, other_author, category, image
+):
     client.cookies["bench"] = "uncached"  # any cookie: the page cache steps aside
-    bulk_posts(blog_index, 10, authors=[author], categories=[category], featured_image=image, prefix="erste")
+    authors = [other_author, author]  # the editor's order, not the alphabet's
+    bulk_posts(blog_index, 10, authors=authors, categories=[category], featured_image=image, prefix="erste")
     commented = BlogPostPage.objects.get(slug="erste-9")
     PostCommentFactory(post=commented, status=Status.APPROVED, comment="Ein Leserkommentar")
     urls = [
@@ -100,7 +103,10 @@ def test_listings_from_scratch_stay_within_budget_at_10_and_1000_posts(client, b
         "/beitraege/2020/01/",
     ]
     small = {url: listing_queries(client, url) for url in urls}
-    assert "Ein Kommentar" in client.get("/beitraege/").content.decode()  # the count from the listing query
+    first = client.get("/beitraege/").content.decode()
+    assert "Ein Kommentar" in first  # the count from the listing query
+    assert "von Maria Weber, Klaus Schäfer" in first  # authors and categories from one query, in order
+    assert f'href="/beitraege/kategorie/{category.slug}/">{category.name}</a>' in first
     bulk_posts(blog_index, 990, authors=[author], categories=[category], featured_image=image, prefix="weitere")
     large = {url: listing_queries(client, url) for url in urls + ["/beitraege/?seite=50"]}
     assert client.get("/beitraege/?seite=101").status_code == 404  # past the last page, as before
