@@ -102,14 +102,19 @@ def moderator_recipients(only=None):
     the addresses are read now, so an account that lost its address or the permission gets nothing."""
     from comments.admin.permissions import moderators
 
-    users = one_per_address(moderators().exclude(email="").order_by("pk"))
-    return [user for user in users if only is None or user.pk in set(only)]
+    return kept(one_per_address(moderators().exclude(email="").order_by("pk")), only)
 
 
 def author_recipients(page, only=None):
     """The post's authors to mail, one per address. `only`: author ids (a retry)."""
-    authors = one_per_address(getattr(page, "authors", []))
-    return [author for author in authors if only is None or author.pk in set(only)]
+    return kept(one_per_address(getattr(page, "authors", [])), only)
+
+
+def kept(people, only):
+    if only is None:
+        return people
+    wanted = set(only)
+    return [person for person in people if person.pk in wanted]
 
 
 def moderator_messages(comment, users):
