@@ -156,7 +156,7 @@ def test_a_moderator_who_lost_the_permission_before_the_retry_gets_nothing(
         post_comment(post, email=READER)
     refuse_once(first.email)
     run_due()
-    retry_of(tasks.notify_moderators)
+    assert retry_of(tasks.notify_moderators).args_kwargs["kwargs"]["recipient_ids"] == [first.pk]
     first.groups.clear()
     run_due()
     assert mails_to(first.email) == []
