@@ -101,8 +101,38 @@ def one_message_each(subject_text, body, recipients):
     ]
 
 
-def moderator_messages(comment, recipients):
-    """One message per moderator. Only moderators see the commenter's e-mail address."""
+def one_per_address(people):
+    """The first of `people` for each address (case and spaces ignored); those without an address drop out."""
+    chosen = {}
+    for person in people:
+        address = (person.email or "").strip().lower()
+        if address:
+            chosen.setdefault(address, person)
+    return list(chosen.values())
+
+
+def moderator_recipients(comment, only=None):
+    """The accounts to mail about a held comment (`moderators_for`: the moderators of every comment and
+    those of the post's categories), one per address (the lowest id). `only`: account ids (a retry); the
+    addresses are read now, so an account that lost its address, the permission or the category gets
+    nothing."""
+    return kept(one_per_address(moderators_for(comment).exclude(email="").order_by("pk")), only)
+
+
+def author_recipients(page, only=None):
+    """The post's authors to mail, one per address. `only`: author ids (a retry)."""
+    return kept(one_per_address(getattr(page, "authors", [])), only)
+
+
+def kept(people, only):
+    if only is None:
+        return people
+    wanted = set(only)
+    return [person for person in people if person.pk in wanted]
+
+
+def moderator_messages(comment, users):
+    """[(account id, message)], one message per moderator. Only moderators see the commenter's address."""
     from comments import mail_links
     from comments.lifecycle import TRANSITIONS
 
@@ -115,23 +145,18 @@ def moderator_messages(comment, recipients):
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     title = page.title if page else ""
-    users = {}
-    for user in moderators_for(comment).filter(email__in=recipients).order_by("pk"):
-        users.setdefault(user.email, user)
     messages = []
-    for recipient in recipients:
+    for user in users:
         # One-click links (comments/mail_links.py): signed for this moderator, single-use, expiring.
-        user = users.get(recipient)
         links = [(TRANSITIONS[action].label, mail_links.link(comment, action, user)) for action in mail_links.ACTIONS]
-        body = render_to_string(
-            "comments_admin/email/held_comment.txt", {**context, "action_links": links if user else []}
-        )
-        messages.extend(one_message_each(_("Bitte moderiere: „%(title)s“") % {"title": title}, body, [recipient]))
+        body = render_to_string("comments_admin/email/held_comment.txt", {**context, "action_links": links})
+        [message] = one_message_each(_("Bitte moderiere: „%(title)s“") % {"title": title}, body, [user.email])
+        messages.append((user.pk, message))
     return messages
 
 
-def author_messages(comment, recipients):
-    """One message per author; it names the commenter but never their e-mail address."""
+def author_messages(comment, authors):
+    """[(author id, message)], one message per author; it names the commenter but never their address."""
     page = post_of(comment)
     context = {
         "comment": comment,
@@ -141,7 +166,8 @@ def author_messages(comment, recipients):
     }
     body = render_to_string("comments_admin/email/approved_comment.txt", context)
     title = page.title if page else ""
-    return one_message_each(_("Neuer Kommentar zu „%(title)s“") % {"title": title}, body, recipients)
+    subject_text = _("Neuer Kommentar zu „%(title)s“") % {"title": title}
+    return [(author.pk, one_message_each(subject_text, body, [author.email])[0]) for author in authors]
 
 
 # --- The daily digest (manage.py send_moderation_digest) ----------------------------------------
