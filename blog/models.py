@@ -609,12 +609,11 @@ class BlogPostPageForm(WagtailAdminPageForm):
             proposal = f"{slug[:250]}-{number}"
         own_draft = self.own_fresh_draft(slug)
         if own_draft is not None:
-            # The autosave of this very form saved the post a moment before the click (blog/middleware.py).
+            # A moment ago this editor saved the same new post (a second tab, a double click; blog/middleware.py).
             self.add_error(
                 None,
                 _(
-                    "Die Kurzadresse „%(slug)s“ hat Ihr Entwurf „%(title)s“, den die automatische Speicherung "
-                    "eben angelegt hat. Bitte diesen Entwurf unter „Beiträge“ öffnen und dort veröffentlichen, "
+                    "Die Kurzadresse „%(slug)s“ hat Ihr Entwurf „%(title)s“, den Sie eben angelegt haben. Bitte diesen Entwurf unter „Beiträge“ öffnen und dort veröffentlichen, "
                     "oder hier eine andere Kurzadresse wählen, zum Beispiel „%(proposal)s“."
                 )
                 % {"slug": slug, "title": own_draft.title, "proposal": proposal},
@@ -631,7 +630,7 @@ class BlogPostPageForm(WagtailAdminPageForm):
 
     def own_fresh_draft(self, slug):
         """For a new post: the sibling with this slug if it is this editor's draft, never published, made
-        within the last half hour and changed by nobody else (what autosave made of this form); else None."""
+        within the last half hour and changed by nobody else (this form, sent twice); else None."""
         from wagtail.models import Page
 
         user = getattr(self, "for_user", None)

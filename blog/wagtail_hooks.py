@@ -85,31 +85,24 @@ def publish_first_on_live_posts(menu_items, request, context):
         item.template_name = "admin/save_draft_of_live_post.html"
 
 
-def is_empty_new_post(data):
-    """A new post's form with nothing but a title: no teaser, no body block, no image."""
-    has_body = any(key.startswith("body-") and key.endswith("-type") for key in data) or data.get("body-count") not in (
-        None,
-        "",
-        "0",
-    )
-    return not (data.get("intro", "").strip() or data.get("featured_image") or has_body)
-
-
 @hooks.register("before_create_page")
-def no_autosave_of_an_empty_new_post(request, parent_page, page_class):
-    """Wagtail's autosave creates the page as soon as the title is typed: a stray draft that then takes
-    the slug. An autosave (a POST that wants JSON) of a new post with nothing but a title is declined as
-    a validation error, which keeps autosave running: it saves as soon as there is content."""
+def no_autosave_of_a_new_post(request, parent_page, page_class):
+    """Wagtail's autosave would create a new post by itself (a POST that wants JSON): a stray draft that
+    takes the slug, and a race with the editor's own "Veröffentlichen"/"Planen" click, which then found its
+    slug taken by that draft and did not publish (seen on a slow server). So a new post is created only by
+    the editor's click; the autosave of the add form is declined as a validation error (which keeps it
+    quiet and running), and autosave works as usual from the first save on, in the edit view."""
     if request.method != "POST" or request.accepts("text/html") or not issubclass(page_class, BlogPostPage):
-        return None
-    if not is_empty_new_post(request.POST):
         return None
     return JsonResponse(
         {
             "success": False,
             "error_code": "validation_error",
             "error_message": str(
-                _("Noch nicht gespeichert: automatisch gespeichert wird, sobald der Beitrag Inhalt hat.")
+                _(
+                    "Noch nicht gespeichert: automatisch gespeichert wird ab dem ersten Speichern "
+                    "(„Entwurf speichern“ oder „Veröffentlichen“)."
+                )
             ),
         },
         status=400,

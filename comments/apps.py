@@ -37,6 +37,10 @@ class CommentsConfig(AppConfig):
         from core.errors import keep_typed_text_for
 
         keep_typed_text_for("comments-post-comment")
+        # The spam challenge needs no site: no query for it (core/sites.py).
+        from core.sites import skip_site_lookup_for
+
+        skip_site_lookup_for("comments-altcha-challenge")
         from django.core import checks
 
         from .captcha import check_settings

@@ -11,6 +11,8 @@ routing included, asks nothing more. Nothing is kept between requests: a changed
 page is read by the next request of every process.
 """
 
+import functools
+
 from django.apps import apps
 from django.core.exceptions import DisallowedHost
 from django.db.models import Case, IntegerField, Q, When
@@ -22,6 +24,28 @@ from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_D
 # Requests that never need a site (WhiteNoise answers static files before this; the health check is
 # for the load balancer; robots.txt is answered without the database).
 SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz", "/robots.txt")
+# URL names of the apps' views that need no site either (registered in their `ready()`, e.g. the comment
+# form's spam challenge, which must stay free of queries: every reader who starts typing fetches one).
+_skipped_url_names = set()
+
+
+def skip_site_lookup_for(url_name):
+    _skipped_url_names.add(url_name)
+    skipped_paths.cache_clear()
+
+
+@functools.cache
+def skipped_paths():
+    from django.urls import NoReverseMatch, reverse
+
+    paths = set()
+    for name in _skipped_url_names:
+        try:
+            paths.add(reverse(name))
+        except NoReverseMatch:
+            continue
+    return frozenset(paths)
+
 
 _root_page_models = []
 
@@ -109,7 +133,11 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(SKIPPED_PATH_PREFIXES) and allowed_host(request):
+        if (
+            not request.path.startswith(SKIPPED_PATH_PREFIXES)
+            and request.path not in skipped_paths()
+            and allowed_host(request)
+        ):
             resolve_site(request)
         return self.get_response(request)
 

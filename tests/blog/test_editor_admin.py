@@ -220,8 +220,22 @@ def test_autosave_of_a_new_post_with_only_a_title_creates_nothing(editor, blog_i
     )
     assert response.status_code == 400
     assert response.json()["error_code"] == "validation_error"
-    assert "Inhalt" in response.json()["error_message"]
+    assert "ersten Speichern" in response.json()["error_message"]
     assert not BlogPostPage.objects.exists()
+
+
+def test_autosave_of_a_new_post_with_content_creates_nothing_either(editor, blog_index, author, other_author, category):
+    """Only the editor's click creates a post: an autosave would race "Veröffentlichen" for the slug."""
+    response = editor.post(
+        add_url(blog_index), post_form(author, other_author, [category]), HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "validation_error"
+    assert not BlogPostPage.objects.exists()
+    # The click itself works as always.
+    form = {**post_form(author, other_author, [category]), "action-publish": "action-publish"}
+    assert editor.post(add_url(blog_index), form).status_code == 302
+    assert BlogPostPage.objects.get().live
 
 
 def test_slug_clash_is_explained_above_the_form_with_a_free_slug(

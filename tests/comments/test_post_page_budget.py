@@ -100,7 +100,7 @@ def test_post_page_query_budget_holds_for_a_reader_with_a_held_comment(client, p
 
 
 @pytest.mark.django_db
-def test_a_later_page_and_another_order_of_threads_cost_what_the_first_page_costs(client, post, settings):
+def test_a_later_page_and_another_order_of_threads_cost_what_the_first_page_costs(client, post, settings, site_chrome):
     from comments import lifecycle
 
     settings.COMMENTS_THREADS_PER_PAGE = 50

@@ -302,7 +302,7 @@ def test_a_reply_approved_while_its_parent_waited_is_announced_when_the_parent_i
         approve(jens)
     # Maria hears of both replies (each when it became public), Kai that his comment is online now.
     maria = mails_to("maria@example.org")
-    assert sorted(f"#c{reply.pk}" in message.body for reply in (jens, kai) for message in maria) == [
+    assert sorted(f"/kommentare/{reply.pk}/" in message.body for reply in (jens, kai) for message in maria) == [
         False,
         False,
         True,
@@ -347,8 +347,8 @@ def test_a_staff_reply_to_a_held_comment_is_announced_when_that_comment_is_appro
         "Dein Kommentar",
         "Neue Antwort auf deinen Kommentar",
     ]
-    assert any(f"#c{answer.pk}" in message.body for message in mails_to("jens@example.org"))
-    assert any(f"#c{jens.pk}" in message.body for message in mails_to("maria@example.org"))
+    assert any(f"/kommentare/{answer.pk}/" in message.body for message in mails_to("jens@example.org"))
+    assert any(f"/kommentare/{jens.pk}/" in message.body for message in mails_to("maria@example.org"))
 
 
 def test_a_comment_is_claimed_for_announcement_once(subscribed, committed):

@@ -45,7 +45,7 @@ def test_twenty_held_comments_take_fewer_page_loads_and_actions_at_the_desk(
     for _ in range(COUNT):
         row = admin.locator("tr:has([data-comment-actions])").first
         row.get_by_role("button", name=re.compile("Weitere|More|Aktionen", re.I)).first.click()
-        row.get_by_role("link", name="Freigeben").click()
+        row.get_by_role("link", name="Freigeben", exact=True).click()
         clicks += 2
         admin.wait_for_load_state("load")
     expect(admin.locator("tr:has([data-comment-actions])")).to_have_count(0)

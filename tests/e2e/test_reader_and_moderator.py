@@ -52,7 +52,7 @@ def test_reader_comments_moderator_approves_reader_sees_it(live_site, live_serve
     row = admin.locator("tr", has_text=COMMENT_TEXT[:40])
     expect(row).to_have_count(1)
     row.get_by_role("button", name=re.compile("Weitere|More|Aktionen", re.I)).first.click()
-    row.get_by_role("link", name="Freigeben").click()
+    row.get_by_role("link", name="Freigeben", exact=True).click()
     expect(admin.get_by_text("Kommentar freigegeben.")).to_be_visible()
     comment.refresh_from_db()
     assert comment.is_public

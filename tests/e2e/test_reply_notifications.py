@@ -90,8 +90,8 @@ def test_opt_in_confirm_reply_mail_unsubscribe(live_site, live_server, new_conte
     unsubscribe = local(live_server, notice.extra_headers["List-Unsubscribe"].strip("<>"))
     assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    # The reply link lands on the reply.
-    (reply_url,) = re.findall(r"http://\S+#c\d+", notice.body)
+    # The reply link (the reply's permalink) lands on the reply.
+    (reply_url,) = re.findall(rf"http://\S+/kommentare/{reply.pk}/", notice.body)
     reader.goto(local(live_server, reply_url))
     expect(reader.locator(f"#c{reply.pk}")).to_contain_text("Am Samstag um acht")
 
