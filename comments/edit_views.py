@@ -8,6 +8,9 @@ must be open, the post live and open for comments, and the comment one its write
 of a new comment (comments/forms.py) and saved by `lifecycle.edit_own`, which decides whether the comment
 waits for a moderator again.
 
+One edit per `COMMENTS_FLOOD_SECONDS` (a second one in that time is answered like flood control of new
+comments: a German message, the text kept, status 429).
+
 Every refusal, whatever the reason (an unknown id, another browser, a forged or missing cookie, too late,
 a comment in the trash, a closed post), is the same German 404 page, so a guessed id tells nothing. A
 refused POST shows the text the reader sent, so nothing they typed is lost.
@@ -16,6 +19,7 @@ refused POST shows the text the reader sent, so nothing they typed is lost.
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -28,12 +32,23 @@ from . import lifecycle
 from .forms import OwnCommentEditForm
 from .models import PostComment, Status
 from .moderation import comment_settings_for, comments_closed
-from .utils import author_token_digest, author_token_from, edit_window_ends, edit_window_open, preview_comment_ids
+from .utils import (
+    author_token_digest,
+    author_token_from,
+    edit_window_ends,
+    edit_window_open,
+    flood_seconds,
+    preview_comment_ids,
+)
 from .views import never_store
 
 CHECK_TEXT = _(
     "Deine Änderung wurde noch nicht gespeichert: bitte korrigiere den Text und speichere dann noch einmal. "
     "Dein Text ist noch da."
+)
+TOO_SOON = _(
+    "Du hast diesen Kommentar gerade erst geändert. Zum Schutz vor Spam wurde diese Änderung noch nicht "
+    "gespeichert. Dein Text ist noch da: bitte warte eine Viertelminute und speichere dann noch einmal."
 )
 
 
@@ -71,6 +86,13 @@ def refused(request, text=""):
     return never_store(render(request, "comments/edit_refused.html", {"comment_text": text}, status=404))
 
 
+def edited_just_now(comment):
+    """Like flood control for new comments: one edit per `COMMENTS_FLOOD_SECONDS` (each one is audited,
+    rendered and empties the post's cached pages)."""
+    seconds = flood_seconds()
+    return bool(seconds and comment.edited_at and (timezone.now() - comment.edited_at).total_seconds() < seconds)
+
+
 def after_edit_notice(comment, rules):
     """What the form says will happen: without naming which rule would hold the new text."""
     if comment.status == Status.APPROVED:
@@ -89,7 +111,10 @@ def edit_own_comment(request, pk):
         return refused(request, posted_text)
     form = OwnCommentEditForm(request.POST if request.method == "POST" else None, initial={"comment": comment.comment})
     message, status = "", 200
-    if request.method == "POST":
+    changed = request.method == "POST" and form.is_valid() and form.cleaned_data["comment"] != comment.comment
+    if changed and edited_just_now(comment):
+        message, status = TOO_SOON, 429
+    elif request.method == "POST":
         if form.is_valid():
             text = form.cleaned_data["comment"]
             if text != comment.comment:

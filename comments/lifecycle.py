@@ -478,7 +478,8 @@ def edit_own(comment, text, rules):
         if current == Status.APPROVED and (rules.recheck_edited or verdict != Status.APPROVED):
             new_status = Status.PENDING
         edited_at = timezone.now()
-        values = {"comment": text, "edited_at": edited_at, "status": new_status}
+        # "Empfehlung der Redaktion" was given to the old text: a new text has to earn it again.
+        values = {"comment": text, "edited_at": edited_at, "status": new_status, "is_recommended": False}
         if new_status in HELD_STATUSES:
             # The queue's badges: why it waits now.
             values["hold_reasons"] = [
@@ -486,7 +487,7 @@ def edit_own(comment, text, rules):
                 *(item for item in reasons if item["code"] != moderation.TRUSTED),
             ]
         PostComment.norel_objects.filter(pk=comment.pk).update(**values)
-        comment.comment, comment.edited_at = text, edited_at
+        comment.comment, comment.edited_at, comment.is_recommended = text, edited_at, False
         changed = refresh_visibility([comment.thread_id]) if new_status != current else set()
         _store_public_html({*changed, comment.pk})
         audit(comment, "comments.edit_own", None, status_before=current, status_after=new_status)

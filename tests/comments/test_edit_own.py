@@ -378,3 +378,37 @@ def test_the_data_protection_export_says_when_the_writer_edited(post, post_comme
     row = export("schreiberin@example.org")["comments"][0]
     assert row["edited"] == comment.edited_at.isoformat()
     assert row["comment"] == "Für das Protokoll geändert."
+
+
+def test_edits_in_quick_succession_wait_like_new_comments(post, post_comment, writer, open_rules, settings):
+    """Each edit writes an audit entry, renders the comment and empties the post's cached pages: a script
+    must not repeat that in a loop for the whole window. A second edit within COMMENTS_FLOOD_SECONDS waits,
+    with a German message and the text kept."""
+    comment = write(post, post_comment, writer)
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    assert writer.post(edit_url(comment), {"comment": "Erste Änderung."}).status_code == 303
+    again = writer.post(edit_url(comment), {"comment": "Zweite Änderung."})
+    assert again.status_code == 429
+    assert "Zweite Änderung." in again.content.decode() and "warte" in again.content.decode()
+    comment.refresh_from_db()
+    assert comment.comment == "Erste Änderung."
+    assert audit_actions(comment) == ["comments.submit", "comments.edit_own"]
+
+    PostComment.objects.filter(pk=comment.pk).update(edited_at=timezone.now() - datetime.timedelta(seconds=16))
+    assert writer.post(edit_url(comment), {"comment": "Zweite Änderung."}).status_code == 303
+    comment.refresh_from_db()
+    assert comment.comment == "Zweite Änderung."
+
+
+def test_an_edit_drops_the_recommendation_given_to_the_old_text(post, post_comment, writer, open_rules):
+    """The mark "Empfehlung der Redaktion" belongs to the text an editor read, not to what replaced it."""
+    from comments import lifecycle
+
+    comment = write(post, post_comment, writer)
+    assert lifecycle.recommend(comment, True)
+
+    writer.post(edit_url(comment), {"comment": "Harmlos geändert."})
+
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED and comment.is_public  # still public: the setting is off
+    assert not comment.is_recommended
