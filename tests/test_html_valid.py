@@ -25,9 +25,7 @@ from comments.factories import PostCommentFactory, form_data
 from comments.models import CommentSettings, PostComment, Status
 from home.demo_content import SEED_SLUG
 
-VNU_JAR = Path(
-    os.environ.get("VNU_JAR") or settings.BASE_DIR / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
-)
+VNU_JAR = Path(os.environ.get("VNU_JAR") or settings.BASE_DIR / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
 REQUIRED = os.environ.get("REQUIRE_E2E") == "1"
 
 
@@ -131,4 +129,6 @@ def pages(demo_site, settings, tmp_path):
 
 def test_reader_facing_pages_have_no_html_errors(pages, tmp_path):
     errors = validate(pages, tmp_path)
-    assert errors == [], "\n".join(f"{name}:{line}: {message}\n    {extract!r}" for name, line, message, extract in errors)
+    assert errors == [], "\n".join(
+        f"{name}:{line}: {message}\n    {extract!r}" for name, line, message, extract in errors
+    )
