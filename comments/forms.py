@@ -237,7 +237,6 @@ class PostCommentForm(XtdCommentForm):
                     attrs={
                         "data-altcha-challenge": reverse("comments-altcha-challenge"),
                         "data-altcha-lifetime": captcha.CHALLENGE_SECONDS,
-                        "autocomplete": "off",
                     }
                 ),
             )

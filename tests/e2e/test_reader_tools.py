@@ -6,6 +6,9 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from blog.models import BlogPostPage
+from comments import lifecycle
+from comments.factories import PostCommentFactory
+from comments.models import Status
 from home.demo_content import SEED_SLUG
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -38,21 +41,36 @@ def test_phone_menu_opens_and_closes(wagtail_root, post, live_server, new_contex
     expect(panel).to_be_hidden()
 
 
-def test_post_page_has_no_serious_accessibility_violations(live_site, live_server, new_context):
+def test_post_page_has_no_serious_accessibility_violations(live_site, live_server, new_context, settings):
+    """The seed post with its comment section in full: a reply, "Empfehlung der Redaktion", the order
+    links and pages of threads; page 1 and page 2 of the threads."""
+    settings.COMMENTS_THREADS_PER_PAGE = 2
     seed = BlogPostPage.objects.get(slug=SEED_SLUG)
+    roots = [PostCommentFactory(post=seed, status=Status.APPROVED, comment=f"Faden {n}") for n in range(3)]
+    PostCommentFactory(post=seed, parent=roots[0], status=Status.APPROVED, comment="Eine Antwort im Faden.")
+    lifecycle.recommend(roots[1], True)
     # The site's CSP rightly forbids injected scripts; the test browser may ignore it for axe.
     browser_page = new_context(bypass_csp=True).new_page()
-    browser_page.goto(live_server.url + seed.url)
-    browser_page.add_script_tag(path=str(AXE))
-    results = browser_page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    assert results["testEngine"]["name"] == "axe-core"
-    assert results["url"].endswith(seed.url)
-    serious = [
-        {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]][:5]}
-        for violation in results["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], json.dumps(serious, indent=2, ensure_ascii=False)
+    for address in (seed.url, seed.url + "?seite=2"):
+        browser_page.goto(live_server.url + address)
+        if address == seed.url:
+            expect(browser_page.locator(".comment__badge--recommended")).to_have_text("Empfehlung der Redaktion")
+            expect(browser_page.locator(".comments__order a").first).to_be_visible()
+        expect(browser_page.locator(".comments__pages a").first).to_be_visible()
+        browser_page.add_script_tag(path=str(AXE))
+        results = browser_page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert results["testEngine"]["name"] == "axe-core"
+        assert results["url"].endswith(address)
+        serious = [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "nodes": [n["target"] for n in violation["nodes"]][:5],
+            }
+            for violation in results["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], address + "\n" + json.dumps(serious, indent=2, ensure_ascii=False)
 
 
 def test_printing_hides_menus_share_links_the_comment_form_and_the_footer(
