@@ -480,6 +480,8 @@ def edit_own(comment, text, rules):
         edited_at = timezone.now()
         # "Empfehlung der Redaktion" was given to the old text: a new text has to earn it again.
         values = {"comment": text, "edited_at": edited_at, "status": new_status, "is_recommended": False}
+        if new_status != current:
+            values["awaits_review"] = False  # back in the queue: it waits for a decision, as after lifecycle.edit
         if new_status in HELD_STATUSES:
             # The queue's badges: why it waits now.
             values["hold_reasons"] = [

@@ -360,3 +360,18 @@ def test_the_rules_are_edited_under_einstellungen_by_moderators(desk, blog_index
     refused = client.post(add, {"category": CategoryFactory(slug="sport").pk, "mode": "pre", "moderators": [editor.pk]})
     assert refused.status_code == 200 and not CategoryModeration.objects.filter(category__slug="sport").exists()
     assert logged_in(desk["limited"]).get(add).status_code in (302, 403)
+
+
+def test_a_writers_edit_that_sends_a_nachmoderation_comment_back_ends_its_wait_for_review(
+    post, category, comment_rules, post_comment
+):
+    """Back in the queue it waits for a decision, not for "Geprüft": it is listed under Ausstehend only."""
+    set_mode(category, ModerationMode.POST)
+    post_comment(post, comment="Sofort sichtbar, später geprüft.")
+    comment = PostComment.objects.get()
+    assert comment.awaits_review
+    comment_rules.recheck_edited = True
+    comment_rules.save()
+    assert lifecycle.edit_own(comment, "Nachträglich geändert.", comment_rules) == Status.PENDING
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING and not comment.awaits_review
