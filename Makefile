@@ -78,7 +78,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/djhtml templates
 
 bench: $(VENV)/.installed-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles media-test .pytest_cache .cache

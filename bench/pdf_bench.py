@@ -27,6 +27,7 @@ from io import BytesIO, StringIO
 from pathlib import Path
 
 from results import write_section  # bench/results.py (bench/ is the script's folder)
+from targets import at_most, record
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COLD_RUNS = 5
@@ -227,6 +228,7 @@ def report(results, info):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     verdicts = []
+    target_rows = []
     for name, result in results.items():
         ratio = result["cold"] / result["floor"]
         lines.append(
@@ -235,6 +237,13 @@ def report(results, info):
             f"| {result['warm_p50'] * ms:.1f} ms | {result['warm_p95'] * ms:.1f} ms |"
         )
         verdicts.append(ratio <= TARGET_COLD_RATIO and result["warm_p50"] * ms <= TARGET_WARM_P50_MS)
+        target_rows.append(
+            at_most(f"PDF of the {name.lower()}, cold / bare WeasyPrint", ratio, TARGET_COLD_RATIO, " ×", 2)
+        )
+        target_rows.append(
+            at_most(f"PDF of the {name.lower()}, warm p50", result["warm_p50"] * ms, TARGET_WARM_P50_MS, " ms")
+        )
+    record("pdf", target_rows)
     lines += [
         "",
         f"Targets: cold ≤ {TARGET_COLD_RATIO} × floor, warm p50 ≤ {TARGET_WARM_P50_MS} ms: "

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from results import write_section  # bench/results.py (bench/ is the script's folder)
+from targets import Row, at_least, at_most, record
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "bench"
@@ -282,6 +283,28 @@ def main():
         )
     table = "\n".join(lines)
     print(table)
+    target_rows = []
+    for name, measured, cpu_target, query_target in rows:
+        target_rows.append(at_most(f"{name}: CPU median", measured["cpu_ms"], cpu_target, " ms"))
+        target_rows.append(at_most(f"{name}: SQL queries", measured["queries"], query_target, digits=0))
+    for kind in ("Post page", "Index", "Category archive", "Year archive"):
+        counts = [measured["queries"] for name, measured, *_ in rows if name.startswith(kind)]
+        target_rows.append(
+            Row(
+                f"{kind}: SQL queries flat over comments and posts",
+                ", ".join(map(str, counts)),
+                "equal",
+                len(set(counts)) == 1,
+            )
+        )
+    for number, run in enumerate(runs, 1):
+        row = at_least(
+            f"gunicorn without Redis, post page with 100 comments, wrk run {number}", run["rps"], GUNICORN_RPS, " req/s"
+        )
+        row.met = row.met and not run["errors"]
+        target_rows.append(row)
+    record("speed", target_rows)
+    load_after = os.getloadavg()
     cpu = platform.processor() or "unknown CPU"
     with contextlib.suppress(OSError):
         cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
@@ -302,9 +325,9 @@ level 3; 1,000 = the same ten times) and the demo's 10 posts plus 20 (bench/work
 gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last.
 
 Machine: {os.cpu_count()} CPU(s) (nproc), {cpu}, {memory}Python {platform.python_version()}, PostgreSQL
-{pg_version or "?"}; **shared with five other engineers' test runs while measured** (load average at start
-{" ".join(f"{value:.2f}" for value in load_before)}; a pure-Python loop of 10 million additions took
-{min(calibrations):.2f}–{max(calibrations):.2f} s during the run, so CPU figures vary between runs).
+{pg_version or "?"}; load average at start {" ".join(f"{value:.2f}" for value in load_before)}, at the end
+{" ".join(f"{value:.2f}" for value in load_after)}; a pure-Python loop of 10 million additions took
+{min(calibrations):.2f}–{max(calibrations):.2f} s during the run (CPU figures vary with the load).
 Measured {started:%Y-%m-%d %H:%M} UTC{" (--quick: 10,000 posts skipped)" if options.quick else ""}.
 
 {table}
