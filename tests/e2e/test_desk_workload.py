@@ -1,4 +1,4 @@
-"""20 held comments, decided the old way (the row's "…" menu, a click, a page load) and the desk's way
+"""Held comments (5 in `make test`, 20 from bench/desk_bench.py: DESK_BENCH_COUNT), decided the old way (the row's "…" menu, a click, a page load) and the desk's way
 (keyboard, no page load): clicks, key presses, page loads and seconds. bench/desk_bench.py runs this and
 writes the figures into bench/RESULTS.md (DESK_BENCH_OUT names the file the figures go to)."""
 
@@ -16,7 +16,8 @@ from home.demo_content import SEED_SLUG
 
 from .conftest import admin_log_in
 
-COUNT = 20
+# The suite checks the promise on a few comments; the benchmark measures the peers' 20.
+COUNT = int(os.environ.get("DESK_BENCH_COUNT", "5"))
 
 
 def fresh_queue():
@@ -26,7 +27,7 @@ def fresh_queue():
         PostCommentFactory(post=seed, comment=f"Wartender Kommentar Nummer {n}")
 
 
-def test_twenty_held_comments_take_fewer_page_loads_and_actions_at_the_desk(
+def test_held_comments_take_fewer_page_loads_and_actions_at_the_desk(
     live_site, live_server, new_context, moderator, settings
 ):
     settings.WAGTAILADMIN_BASE_URL = live_server.url
