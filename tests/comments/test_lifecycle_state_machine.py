@@ -408,7 +408,7 @@ def test_comment_lifecycle_keeps_its_promises_under_random_sequences(world):
     run_state_machine_as_test(
         lambda: CommentLifecycle(world),
         settings=settings(
-            max_examples=int(os.environ.get("HYPOTHESIS_LIFECYCLE_EXAMPLES", "12")),
+            max_examples=int(os.environ.get("HYPOTHESIS_LIFECYCLE_EXAMPLES", "8")),
             stateful_step_count=20,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
