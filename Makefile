@@ -55,16 +55,11 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev $(VNU_STAMP)
 	$(MANAGE) compiletranslations
-	@# Tests that start servers and flush the database run in a pytest process of their own (its own
-	@# test database and Redis databases 10, 12, 13), at the same time as the rest: they mostly wait
-	@# for servers. Their report follows the bulk's; `make test` fails if either part fails.
-	@mkdir -p .cache
-	@$(VENV)/bin/pytest -m services $(PYTEST_ARGS) > .cache/services-tests.log 2>&1 & services=$$!; \
-	echo "The services tests run beside the bulk (report below, log in .cache/services-tests.log)."; \
-	$(VENV)/bin/pytest -m "not services" -n $(TEST_WORKERS) $(PYTEST_ARGS); bulk=$$?; \
-	wait $$services; status=$$?; \
-	echo "=== the services tests ==="; cat .cache/services-tests.log; \
-	test $$bulk -eq 0 && test $$status -eq 0
+	@# The bulk of the suite on every core (pytest-xdist: one database per worker).
+	$(VENV)/bin/pytest -m "not services" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@# Tests that start servers and flush the database run in a process of their own, so their
+	@# flushes cannot disturb the rest of the suite's database state.
+	$(VENV)/bin/pytest -m services $(PYTEST_ARGS)
 
 # The browser tests alone (Debian's Chromium: apt-get install chromium).
 test-e2e: $(VENV)/.installed-dev
