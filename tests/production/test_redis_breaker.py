@@ -56,6 +56,7 @@ def test_a_hanging_redis_costs_one_timeout_per_breaker_period_not_one_per_cache_
     url = post.url  # asks Wagtail's site root paths cache: before Redis hangs
     cache_behind(hanging_redis, settings)
 
+    started = time.monotonic()
     first, first_seconds = timed_get(url)
     assert first.status_code == 200
     assert post.title in first.content.decode()
@@ -70,15 +71,22 @@ def test_a_hanging_redis_costs_one_timeout_per_breaker_period_not_one_per_cache_
         response, seconds = timed_get(url)
         assert response.status_code == 200
         assert response["X-Cache"] == "BYPASS"
-    assert hanging_redis.accepted == 1  # no further call even tried Redis
+    periods = int((time.monotonic() - started) // BREAKER_SECONDS)
+    if periods == 0:
+        assert hanging_redis.accepted == 1  # no further call even tried Redis
+    else:
+        # A busy machine stretched the five requests past the period: one try per period, no more.
+        assert hanging_redis.accepted <= 1 + periods
 
     time.sleep(BREAKER_SECONDS + 0.1)
+    before_retry = hanging_redis.accepted
     retried, retried_seconds = timed_get(url)
     assert retried.status_code == 200
-    assert hanging_redis.accepted == 2  # one try after the period, and that try only
+    assert hanging_redis.accepted == before_retry + 1  # one try after the period, and that try only
     assert retried_seconds >= SOCKET_TIMEOUT
-    timed_get(url)
-    assert hanging_redis.accepted == 2
+    if retried_seconds < BREAKER_SECONDS:
+        timed_get(url)
+        assert hanging_redis.accepted == before_retry + 1
 
     # One line for the outage, not a traceback per call.
     assert len(breaker_warnings(caplog)) == 1
