@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from core.form_rendering import PythonWidgetRenderer
 
-TRICKY = ['', 'plain', '<b>&"quoted"\'</b>', "Zeile 1\nZeile 2", "  padded  ", "ä ö ü ß €"]
+TRICKY = ["", "plain", '<b>&"quoted"\'</b>', "Zeile 1\nZeile 2", "  padded  ", "ä ö ü ß €"]
 
 
 class Everything(forms.Form):
