@@ -32,7 +32,7 @@ def load_only(queryset, field_names):
         state = instance._state = ModelState()
         state.adding = False
         state.db = db
-        instance.__dict__.update(zip(attnames, row))
+        instance.__dict__.update(zip(attnames, row, strict=True))
         instances.append(instance)
     return instances
 
