@@ -21,12 +21,13 @@ are never stored: `ensure_html` renders them for that request only.
 
 import functools
 import hashlib
+import html
 
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -151,7 +152,7 @@ class CommentActions:
         if can_reply:
             links.append(
                 f'<a class="comment__reply" href="?{self.reply_query}antwort={pk}#kommentieren" rel="nofollow" '
-                f'data-reply-to="{pk}" data-reply-name="{escape(comment.user_name)}">{self.reply_label}</a>'
+                f'data-reply-to="{pk}" data-reply-name="{html.escape(str(comment.user_name))}">{self.reply_label}</a>'
             )
         if comment.is_public and not comment.is_moderator_reply:
             links.append(
@@ -174,6 +175,31 @@ def _url_around_id(name):
     if not found or str(_ID_PLACEHOLDER) in after:
         raise ValueError(f"{name}: the id's place in {url!r} is not unique")
     return escape(before), escape(after)
+
+
+def field_html(field):
+    """A form field's paragraph: label (with the required mark), widget and, when invalid, its errors in
+    one element, whose id the widget's aria-describedby (Django's) names. Written in Python: the comment
+    form under every post has four of them, and a template per field cost ~500 Python calls each."""
+    errors = field.errors
+    required = ' <span class="required">*</span>' if field.field.required else ""
+    error_html = ""
+    if errors:
+        items = "".join(
+            f'<span class="comment-form__error-item">{conditional_escape(error)}</span>' for error in errors
+        )
+        error_html = (
+            f'\n        \n        <span class="comment-form__error" id="{conditional_escape(field.auto_id)}_error">'
+            f"{items}</span>\n    "
+        )
+    return mark_safe(  # noqa: S308 - every value escaped, the widget rendered by Django
+        f'<p class="comment-form__field comment-form__field--{conditional_escape(field.name)}'
+        f'{" comment-form__field--invalid" if errors else ""}">\n'
+        f'    <label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}{required}</label>\n'
+        f"    {field}\n"
+        f"    {error_html}\n"
+        f"</p>\n"
+    )
 
 
 def thread_html(nodes, actions):

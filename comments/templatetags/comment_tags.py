@@ -22,7 +22,7 @@ from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment
 from ..moderation import comment_settings_for, comments_closed, schedule_closed_note
-from ..rendering import CommentActions, ensure_html, thread_html
+from ..rendering import CommentActions, ensure_html, field_html, thread_html
 from ..threads import (
     LANDING_PARAMETER,
     ORDERS,
@@ -260,6 +260,12 @@ def comment_section(context, page):
     return CommentSection(
         context.get("request"), page, form=context.get("comment_form"), error=context.get("comment_error", "")
     )
+
+
+@register.simple_tag
+def comment_field(field):
+    """`{% comment_field form.name %}`: the field's paragraph with label, widget and errors (rendering.field_html)."""
+    return field_html(field)
 
 
 @register.simple_tag
