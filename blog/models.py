@@ -692,6 +692,10 @@ class BlogPostTag(ItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_post")]
 
 
+# What a "Weitere Beiträge" card (components/related_posts.html) and its {% pageurl %} read.
+RELATED_POST_FIELDS = ("id", "title", "intro", "date", "url_path")
+
+
 class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
@@ -868,7 +872,8 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
 
         One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
         is prefetched."""
-        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk).defer_streamfields()
+        # Only what a card shows and its address needs: fewer columns to select, compile and load.
+        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk).only(*RELATED_POST_FIELDS)
         ordering = ("-date", "-first_published_at", "-pk")
         if categories:
             shared = BlogPostPage.categories.through.objects.filter(

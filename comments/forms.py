@@ -21,6 +21,8 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.form_rendering import PythonWidgetRenderer
+
 from . import captcha
 from .models import PostComment, ReportReason
 from .utils import name_words, normalize_text, without_invisible_characters
@@ -166,6 +168,8 @@ class PostCommentForm(XtdCommentForm):
     """Kommentar, Name, E-Mail, Website, the remember-me box, the reply-notification box; hidden: the anti-spoofing fields,
     the parent comment (`reply_to`) and a honeypot."""
 
+    # Under every post: its eleven widgets written in Python, as Django's templates write them.
+    default_renderer = PythonWidgetRenderer()
     field_order = ["comment", "name", "email", "url", "remember", "notify_replies", "honeypot", "reply_to", "altcha"]
 
     def __init__(self, target_object, data=None, initial=None, **kwargs):

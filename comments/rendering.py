@@ -15,18 +15,19 @@ anything else) and any change of the template makes the page render that comment
 (`ensure_html`, one bulk UPDATE for all stale comments of a page view).
 
 What is stored is the same for every reader: the reply link depends on the post (closed or not) and
-are added by the thread (`comment_actions`); held comments, shown only to their own author with a notice,
+are added by the thread (`CommentActions`, `thread_html`); held comments, shown only to their own author with a notice,
 are never stored: `ensure_html` renders them for that request only.
 """
 
 import functools
 import hashlib
+import html
 
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -121,41 +122,98 @@ def store_html(comment_ids):
     return len(changed)
 
 
-def comment_actions(comment, can_reply, can_edit=False, base_query=""):
+class CommentActions:
     """What a reader can do with a comment, under its text: "Antworten" (works without JavaScript: ?antwort=
     opens the form as a reply, on the same page and order of threads: `base_query`) and "Melden" (a plain
     page with the report form) for public comments of readers; with `can_edit` (the writer's own browser,
     within the edit window: only in a thread rendered for that reader alone), "Bearbeiten". Empty when
-    none applies."""
-    links = []
-    if can_edit:
-        links.append(
-            format_html(
-                '<a class="comment__edit" href="{}" rel="nofollow">{}</a>',
-                reverse("comments-edit-own", args=[comment.pk]),
-                gettext("Bearbeiten"),
+    none applies.
+
+    Made once per thread: the labels, the escaped query and the addresses (reversed once with a
+    placeholder id) are shared by all its comments, so each comment costs a few string joins.
+    """
+
+    def __init__(self, base_query=""):
+        self.reply_query = escape(f"{base_query}&" if base_query else "")
+        self.edit_label = escape(gettext("Bearbeiten"))
+        self.reply_label = escape(gettext("Antworten"))
+        self.report_label = escape(gettext("Melden"))
+        self.edit_url = _url_around_id("comments-edit-own")
+        self.report_url = _url_around_id("comments-report")
+
+    def html(self, comment, can_reply, can_edit=False):
+        links = []
+        pk = str(int(comment.pk))
+        if can_edit:
+            links.append(
+                f'<a class="comment__edit" href="{self.edit_url[0]}{pk}{self.edit_url[1]}" rel="nofollow">'
+                f"{self.edit_label}</a>"
             )
-        )
-    if can_reply:
-        links.append(
-            format_html(
-                '<a class="comment__reply" href="?{}antwort={}#kommentieren" rel="nofollow" data-reply-to="{}" '
-                'data-reply-name="{}">{}</a>',
-                f"{base_query}&" if base_query else "",
-                comment.pk,
-                comment.pk,
-                comment.user_name,
-                gettext("Antworten"),
+        if can_reply:
+            links.append(
+                f'<a class="comment__reply" href="?{self.reply_query}antwort={pk}#kommentieren" rel="nofollow" '
+                f'data-reply-to="{pk}" data-reply-name="{html.escape(str(comment.user_name))}">{self.reply_label}</a>'
             )
-        )
-    if comment.is_public and not comment.is_moderator_reply:
-        links.append(
-            format_html(
-                '<a class="comment__report" href="{}" rel="nofollow">{}</a>',
-                reverse("comments-report", args=[comment.pk]),
-                gettext("Melden"),
+        if comment.is_public and not comment.is_moderator_reply:
+            links.append(
+                f'<a class="comment__report" href="{self.report_url[0]}{pk}{self.report_url[1]}" rel="nofollow">'
+                f"{self.report_label}</a>"
             )
+        if not links:
+            return ""
+        return f'<p class="comment__actions">{" ".join(links)}</p>'
+
+
+# Any id the `<id:pk>` converter accepts; only its place in the reversed address matters.
+_ID_PLACEHOLDER = 987654321987654321
+
+
+def _url_around_id(name):
+    """The escaped parts of URL `name`'s address before and after its comment id."""
+    url = reverse(name, args=[_ID_PLACEHOLDER])
+    before, found, after = url.partition(str(_ID_PLACEHOLDER))
+    if not found or str(_ID_PLACEHOLDER) in after:
+        raise ValueError(f"{name}: the id's place in {url!r} is not unique")
+    return escape(before), escape(after)
+
+
+def field_html(field):
+    """A form field's paragraph: label (with the required mark), widget and, when invalid, its errors in
+    one element, whose id the widget's aria-describedby (Django's) names. Written in Python: the comment
+    form under every post has four of them, and a template per field cost ~500 Python calls each."""
+    errors = field.errors
+    required = ' <span class="required">*</span>' if field.field.required else ""
+    error_html = ""
+    if errors:
+        items = "".join(
+            f'<span class="comment-form__error-item">{conditional_escape(error)}</span>' for error in errors
         )
-    if not links:
-        return ""
-    return format_html('<p class="comment__actions">{}</p>', mark_safe(" ".join(links)))  # noqa: S308 - escaped above
+        error_html = (
+            f'\n        \n        <span class="comment-form__error" id="{conditional_escape(field.auto_id)}_error">'
+            f"{items}</span>\n    "
+        )
+    return mark_safe(  # noqa: S308 - every value escaped, the widget rendered by Django
+        f'<p class="comment-form__field comment-form__field--{conditional_escape(field.name)}'
+        f'{" comment-form__field--invalid" if errors else ""}">\n'
+        f'    <label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}{required}</label>\n'
+        f"    {field}\n"
+        f"    {error_html}\n"
+        f"</p>\n"
+    )
+
+
+def thread_html(nodes, actions):
+    """The thread's list items, joined: each comment's opened markup (stored HTML), its links, the closing
+    tags; a comment with replies opens their list, and None closes it. `nodes` as `CommentSection.thread`
+    walks them: (comment, can_reply, can_edit, has_children) or None."""
+    parts = []
+    append = parts.append
+    for node in nodes:
+        if node is None:
+            append("</ol></li>")
+            continue
+        comment, can_reply, can_edit, has_children = node
+        append(comment.shown_html)
+        append(actions.html(comment, can_reply, can_edit))
+        append('</article><ol class="comment__children">' if has_children else "</article></li>")
+    return mark_safe("".join(parts))  # noqa: S308 - stored HTML and escaped links

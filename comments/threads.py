@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.loading import load_only
 from core.middleware import PAGE_QUERY_PARAMETER, canonical_query, parameter_used
 from core.text import is_number
 
@@ -143,12 +144,11 @@ def visible_comments(request, post, own_ids):
         visible = Q(is_public=True)
         if own_ids:
             visible |= Q(pk__in=own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
-        memo[key] = list(
+        memo[key] = load_only(
             PostComment.norel_objects.filter(
                 visible, content_type=ContentType.objects.get_for_model(type(post)), object_pk=str(post.pk)
-            )
-            .only(*DISPLAYED_FIELDS)
-            .order_by("thread_id", "order")
+            ).order_by("thread_id", "order"),
+            DISPLAYED_FIELDS,
         )
     return memo[key]
 

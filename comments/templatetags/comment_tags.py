@@ -22,7 +22,7 @@ from ..cache import shows_comments_of
 from ..forms import PostCommentForm
 from ..models import PostComment
 from ..moderation import comment_settings_for, comments_closed, schedule_closed_note
-from ..rendering import comment_actions, ensure_html
+from ..rendering import CommentActions, ensure_html, field_html, thread_html
 from ..threads import (
     LANDING_PARAMETER,
     ORDERS,
@@ -169,8 +169,8 @@ class CommentSection:
 
     @cached_property
     def thread(self):
-        """The shown page of the tree flattened for comments/section.html's one loop: each comment's node
-        (with its stored HTML), then its replies, then None where a list of replies ends."""
+        """The shown page of the tree as HTML for comments/section.html's list: each comment's stored HTML
+        (comments/rendering.py), its links, then its replies' list; joined in Python, not in a template loop."""
         shown = []
         pending = list(self.shown_tree)
         while pending:
@@ -178,26 +178,22 @@ class CommentSection:
             shown.append(node["comment"])
             pending.extend(node["children"])
         ensure_html(shown)
-        base = self.choice.query(number=self.number).removeprefix("?")
-        flat = []
-        pending = list(reversed(self.shown_tree))
+        actions = CommentActions(self.choice.query(number=self.number).removeprefix("?"))
+        return thread_html(self._walk(self.shown_tree), actions)
+
+    def _walk(self, roots):
+        """The nodes in page order: (comment, can_reply, can_edit, has_children), None where replies end."""
+        pending = list(reversed(roots))
         while pending:
             node = pending.pop()
             if node is None:
-                flat.append(None)
+                yield None
                 continue
             comment = node["comment"]
-            flat.append(
-                {
-                    "html": comment.shown_html,
-                    "reply": comment_actions(comment, node["can_reply"], self._can_edit(comment), base_query=base),
-                    "children": bool(node["children"]),
-                }
-            )
+            yield comment, node["can_reply"], self._can_edit(comment), bool(node["children"])
             if node["children"]:
                 pending.append(None)
                 pending.extend(reversed(node["children"]))
-        return flat
 
     @cached_property
     def order_links(self):
@@ -264,6 +260,12 @@ def comment_section(context, page):
     return CommentSection(
         context.get("request"), page, form=context.get("comment_form"), error=context.get("comment_error", "")
     )
+
+
+@register.simple_tag
+def comment_field(field):
+    """`{% comment_field form.name %}`: the field's paragraph with label, widget and errors (rendering.field_html)."""
+    return field_html(field)
 
 
 @register.simple_tag

@@ -1,0 +1,60 @@
+"""core.sites.find_site chooses the site exactly as Wagtail's Site.find_for_request does."""
+
+import itertools
+
+import pytest
+
+from django.test import RequestFactory
+
+from wagtail.models import Site
+
+from core.sites import find_site
+
+HOSTS = ["testserver", "eifel.example", "zweite.example", "unbekannt.example"]
+PORTS = ["80", "8080", "443"]
+
+
+def wagtails_choice(host, port):
+    request = RequestFactory().get("/", HTTP_HOST=host, SERVER_PORT=port)
+    try:
+        return Site.find_for_request(request)
+    except Site.DoesNotExist:
+        return None
+
+
+def ours(host, port):
+    return find_site(RequestFactory().get("/", HTTP_HOST=host, SERVER_PORT=port))
+
+
+SETUPS = {
+    "default only": [("testserver", 80, True)],
+    "default and a host on two ports": [
+        ("testserver", 80, True),
+        ("eifel.example", 80, False),
+        ("eifel.example", 8080, False),
+    ],
+    "default elsewhere, one host": [("eifel.example", 8080, True), ("zweite.example", 80, False)],
+    "no default, two hosts": [
+        ("eifel.example", 80, False),
+        ("zweite.example", 443, False),
+        ("zweite.example", 80, False),
+    ],
+    "default host on two ports": [
+        ("eifel.example", 80, True),
+        ("eifel.example", 8080, False),
+        ("testserver", 443, False),
+    ],
+}
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+def test_the_same_site_as_wagtail_for_every_host_and_port(home_page, setup):
+    Site.objects.all().delete()
+    for hostname, port, default in SETUPS[setup]:
+        Site.objects.create(hostname=hostname, port=port, root_page=home_page, is_default_site=default)
+    for host, port in itertools.product(HOSTS, PORTS):
+        expected = wagtails_choice(host, port)
+        found = ours(host, port)
+        assert (found and found.pk) == (expected and expected.pk), (host, port)
+        if found is not None:
+            assert found.root_page.specific_class is type(found.root_page)  # the home page as its class
