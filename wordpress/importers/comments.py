@@ -61,10 +61,14 @@ class CommentImporter:
             return None
         return truncate_ip(address)
 
-    def import_for_post(self, page_id, item, post_date):
+    def import_for_post(self, page, item, post_date):
+        """`page` has the post's `pk`; for a new post it is set when the batch's posts are written, before
+        `flush` inserts their comments."""
         if not item.comments:
             return
         by_id = {comment.wp_id: comment for comment in item.comments}
+        # Usually prefetched with the batch's other posts (WordPressImporter.import_chunk): no query.
+        self.ledger.prefetch(self.kind, by_id, PostComment)
         entries = self.ledger.entries(self.kind)
         order = sorted(item.comments, key=lambda c: (c.date_gmt or c.date, int_or_zero(c.wp_id)))
         placed = {}  # WordPress id → the PostComment it is (new, or loaded when a new reply needs it)
@@ -89,13 +93,14 @@ class CommentImporter:
             parent = self.parent(comment, by_id, placed, entries, loaded)
             instance = PostComment(
                 content_type=self.content_type,
-                object_pk=str(page_id),
+                object_pk=str(page.pk),
                 site_id=settings.SITE_ID,
                 status=status,
                 is_public=False,
                 is_removed=status in REMOVED_STATUSES,
                 **values,
             )
+            instance.import_page = page
             instance.import_parent = parent
             instance.level = parent.level + 1 if parent is not None else 0
             if parent is None or getattr(parent, "import_new", False):
@@ -119,8 +124,12 @@ class CommentImporter:
     def flush(self):
         """Insert the new threads of the posts since the last flush (the run calls it before each commit)."""
         pending, self.pending = self.pending, []
+        # The comments of a post that could not be written wait for the next run.
+        pending = [row for row in pending if row[1].import_page.pk is not None]
         if not pending:
             return
+        for _wp_id, instance, _status, _values in pending:
+            instance.object_pk = str(instance.import_page.pk)
         lifecycle.create_imported([instance for _wp_id, instance, _status, _values in pending])
         rows = [
             (wp_id, instance, {"hash": comment_hash(values, status), "status": status})
