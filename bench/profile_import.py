@@ -9,11 +9,13 @@ the run) and the top functions by cumulative time; then the thread check and `fi
 """
 
 import argparse
+import collections
 import cProfile
 import io
 import json
 import os
 import pstats
+import re
 import sys
 import tempfile
 import time
@@ -32,6 +34,7 @@ def main():
     parser.add_argument("--database-url", required=True, help="postgres://…/DBNAME (dropped and recreated!)")
     parser.add_argument("--profile", action="store_true", help="cProfile the runs (counts Python calls)")
     parser.add_argument("--top", type=int, default=0, help="print the N functions with most cumulative time")
+    parser.add_argument("--sql", type=int, default=0, help="print the N most frequent kinds of statement")
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="wpimport-"))
@@ -62,14 +65,18 @@ def main():
     Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
 
     statements = [0]
+    kinds = collections.Counter()
 
     def count(execute, sql, params, many, context):
         statements[0] += 1
+        if options.sql:
+            kinds[re.sub(r"\s+", " ", sql)[:90]] += 1
         return execute(sql, params, many, context)
 
     results = []
     for label in ("first", "rerun"):
         statements[0] = 0
+        kinds.clear()
         profiler = cProfile.Profile() if options.profile else None
         wall, cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(count):
@@ -98,6 +105,10 @@ def main():
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(options.top)
                 print(out.getvalue(), file=sys.stderr)
+        if options.sql:
+            print(f"--- {label}: statements by kind", file=sys.stderr)
+            for sql, number in kinds.most_common(options.sql):
+                print(f"{number:6d}  {sql}", file=sys.stderr)
         results.append(row)
     # What `manage.py fixtree` checks (it has no dry run: it would repair), asked without repairing.
     problems = dict(

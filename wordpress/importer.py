@@ -200,7 +200,6 @@ class WordPressImporter:
         batch.open()
         try:
             self.posts.prefetch(items)
-            self.redirects.prefetch(path for item in items for path in self.posts.old_paths(item))
             for item in items:
                 if any(post.key == item.wp_id for post in self.posts.pending):
                     self.flush()  # the same post twice in the export: the first must be written first
@@ -215,7 +214,6 @@ class WordPressImporter:
     def end_window(self):
         self.ledger.end_window()
         self.posts.end_window()
-        self.redirects.end_window()
 
     def flush(self):
         """Before a commit: the new posts since the last one, then their comments and redirects."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page, PageViewRestriction
+from wagtail.models.pages import COMMENTS_RELATION_NAME
 from wagtail.rich_text import RichText
 
 from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, BlogPostTag, is_reserved_post_slug
@@ -57,14 +58,6 @@ class PostImporter(ObjectImporter):
     def link_path(item):
         return urlparse(item.link).path if item.link else ""
 
-    def old_paths(self, item):
-        """The redirects `run_one` may add for a post (prefetched for a batch)."""
-        link_path = self.link_path(item)
-        paths = [f"/?p={item.wp_id}"]
-        if link_path and link_path != "/":
-            paths += [link_path, f"{link_path.rstrip('/')}/feed/"]
-        return paths
-
     # The steps of ObjectImporter.import_one. Posts pass page ids around: an unchanged post is never loaded.
 
     def digest(self, item):
@@ -91,6 +84,9 @@ class PostImporter(ObjectImporter):
         if not scheduled:
             # Written with the batch's other new posts (new_posts.write); checked here, as an item.
             page.locale_id = self.run.blog_index.locale_id
+            # A new page has no admin comments: said in memory, so that its revision and reference index
+            # do not ask the database (modelcluster reads an unsaved child relation from there).
+            setattr(page, COMMENTS_RELATION_NAME, [])
             page.latest_revision_created_at = now
             new_posts.validate(page, page.live)
             ref = PageRef(None)

@@ -1,8 +1,7 @@
 """301 redirects from the old WordPress addresses, written in one INSERT per batch.
 
-Which old paths exist already is asked per batch (`prefetch`, one query for a batch's posts), not read
-whole: the run's memory does not grow with the number of redirects. A path nobody prefetched is asked
-alone."""
+Which of a batch's old paths exist already is asked when the batch is written (one query), not read
+whole: the run's memory does not grow with the number of redirects."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,61 +17,54 @@ class RedirectImporter:
     def __init__(self, run):
         self.run = run
         self.report = run.report
-        self.known = {}  # normalised old path → exists (in the database or among `pending`), this batch
-        self.pending = []  # (Redirect, page or None, link or callable) waiting for `flush`
-
-    def prefetch(self, old_paths):
-        wanted = {Redirect.normalise_path(path) for path in old_paths} - set(self.known)
-        if wanted:
-            found = set(Redirect.objects.filter(old_path__in=wanted).values_list("old_path", flat=True))
-            self.known.update((path, path in found) for path in wanted)
-
-    def end_window(self):
-        self.known.clear()
-
-    def exists(self, old_path):
-        if old_path not in self.known:
-            self.known[old_path] = Redirect.objects.filter(old_path=old_path).exists()
-        return self.known[old_path]
+        self.pending = []  # (old path, page or None, route, link) waiting for `flush`
 
     def ensure(self, old_path, page, route="", link=""):
         """A 301 from an old WordPress address to a page (and route) or, with `link`, to one of our paths;
-        an existing redirect (maybe changed by an editor) is kept. `page` needs only a `pk`, and `link`
-        may be a callable: both are read when the batch's redirects are written (a new post gets its id
-        then)."""
+        an existing redirect (maybe changed by an editor) is kept. Noted now, written with the batch
+        (`flush`): `page` needs only a `pk` by then, and `link` may be a callable read then (a new post
+        gets its id with the batch)."""
         old_path = Redirect.normalise_path(old_path)
         if old_path in {"", "/"}:
             return
         if len(old_path) > 255:
             self.report.skip(REDIRECT, _("alte Adresse länger als 255 Zeichen"))
             return
-        if self.exists(old_path):
-            self.report.count(REDIRECT, "unchanged")
-            return
-        redirect = Redirect(
-            old_path=old_path,
-            site=None,
-            is_permanent=True,
-            redirect_page_route_path=Redirect.normalise_page_route_path(route) if route and not link else "",
-        )
-        self.run.undo.set(self.known, old_path, True)
-        self.run.undo.append(self.pending, (redirect, page, link))
+        self.run.undo.append(self.pending, (old_path, page, route, link))
 
     def flush(self):
-        """Write the redirects noted since the last flush; those to a post that was not written are left
-        out (the next run adds them)."""
+        """Write the redirects noted since the last flush whose old path is free: one query for the
+        paths that exist, one INSERT. The first noted for a path wins; one to a post that was not
+        written is left out (the next run adds it)."""
         pending, self.pending = self.pending, []
-        rows = []
-        for redirect, page, link in pending:
+        wanted = {}
+        for old_path, page, route, link in pending:
             if page is not None and page.pk is None:
                 continue
-            if link:
-                if callable(link):
-                    link = link()
-                redirect.redirect_link = link
-            else:
-                redirect.redirect_page_id = page.pk
-            rows.append(redirect)
+            if old_path in wanted:
+                self.report.count(REDIRECT, "unchanged")
+                continue
+            wanted[old_path] = (page, route, link)
+        if not wanted:
+            return
+        existing = set(Redirect.objects.filter(old_path__in=list(wanted)).values_list("old_path", flat=True))
+        rows = []
+        for old_path, (page, route, link) in wanted.items():
+            if old_path in existing:
+                self.report.count(REDIRECT, "unchanged")
+                continue
+            if callable(link):
+                link = link()
+            rows.append(
+                Redirect(
+                    old_path=old_path,
+                    site=None,
+                    is_permanent=True,
+                    redirect_page_id=None if link else page.pk,
+                    redirect_page_route_path=Redirect.normalise_page_route_path(route) if route and not link else "",
+                    redirect_link=link,
+                )
+            )
         if not rows:
             return
         try:
