@@ -325,15 +325,42 @@ def deferred_search_index():
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
     backends = list(get_search_backends(with_auto_update=True))
-    for model, pks in noted.items():
-        pks = sorted(pks)
-        for start in range(0, len(pks), INDEX_CHUNK):
-            # The model's own indexing queryset: it prefetches what its search fields follow.
-            objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + INDEX_CHUNK]))
-            if model is BlogPostPage:
-                with_categories_in_memory(objects)
-            for backend in backends:
-                backend.add_bulk(model, objects)
+    with searchable_values_read_once() as memo:
+        for model, pks in noted.items():
+            pks = sorted(pks)
+            for start in range(0, len(pks), INDEX_CHUNK):
+                # The model's own indexing queryset: it prefetches what its search fields follow.
+                objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + INDEX_CHUNK]))
+                if model is BlogPostPage:
+                    with_categories_in_memory(objects)
+                for backend in backends:
+                    backend.add_bulk(model, objects)
+                memo.clear()
+
+
+@contextlib.contextmanager
+def searchable_values_read_once():
+    """The PostgreSQL backend reads each search field of an object once per part of its index entry
+    (title, autocomplete, body, their plain texts): a post's body is turned into text five times. While
+    the run indexes its objects, a field's value is read once per object (the caller clears the memo
+    after each chunk)."""
+    from modelsearch.index import BaseField
+
+    memo = {}
+    get_value = BaseField.get_value
+
+    def read_once(field, obj):
+        key = (field.field_name, id(obj))
+        if key not in memo:
+            # The object is kept with its value: no other object can take its id while the memo lives.
+            memo[key] = (obj, get_value(field, obj))
+        return memo[key][1]
+
+    BaseField.get_value = read_once
+    try:
+        yield memo
+    finally:
+        BaseField.get_value = get_value
 
 
 def with_categories_in_memory(posts):
