@@ -87,14 +87,16 @@ def attach_authors_and_categories(posts, extra_images=()):
     if rendition_model is None:
         prefetch_related_objects(images, "renditions")
         return
+    by_image = {}
     for image in images:
-        loaded = []
-        for values in renditions[image.pk]:
-            rendition = rendition_model.from_db(None, RENDITION_FIELDS, values)
-            rendition.image = image  # as Django's prefetch leaves it: the alt text is the image's
-            loaded.append(rendition)
+        if image.pk not in by_image:
+            by_image[image.pk] = [
+                rendition_model.from_db(None, RENDITION_FIELDS, values) for values in renditions[image.pk]
+            ]
+            for rendition in by_image[image.pk]:
+                rendition.image = image  # as Django's prefetch leaves it: the alt text is the image's
         image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = _loaded(
-            rendition_model.objects.all(), loaded
+            rendition_model.objects.all(), by_image[image.pk]
         )
 
 
