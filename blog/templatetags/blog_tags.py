@@ -132,6 +132,22 @@ def post_cards(context, posts, featured=False, heading="h2"):
     return render(posts, context.get("request"), context.get("blog_index") or None, featured, heading)
 
 
+@register.simple_tag(takes_context=True)
+def archive_category_tree(context, nodes):
+    """`{% archive_category_tree categories %}`: the sidebar's category tree (blog/sidebar.py)."""
+    from blog.sidebar import category_tree
+
+    return category_tree(nodes, blog_index_for(context), context.get("request"), context.get("category"))
+
+
+@register.simple_tag(takes_context=True)
+def archive_month_list(context, months):
+    """`{% archive_month_list months %}`: the sidebar's months with their posts (blog/sidebar.py)."""
+    from blog.sidebar import month_list
+
+    return month_list(months, blog_index_for(context), context.get("request"))
+
+
 @register.filter
 def hostname(url):
     """`https://www.youtube.com/watch?v=…` → `youtube.com`: where a link leads, for readers."""
