@@ -38,7 +38,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", help="run only <name>_bench.py")
     parser.add_argument("--quick", action="store_true", help="smaller site and speed benchmarks (no 10,000 posts)")
-    parser.add_argument("--summary", action="store_true", help="only the targets of the last runs (printed, and written to RESULTS.md)")
+    parser.add_argument(
+        "--summary", action="store_true", help="only the targets of the last runs (printed, and written to RESULTS.md)"
+    )
     options = parser.parse_args()
     if options.summary:
         table = summary()
