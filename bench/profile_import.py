@@ -13,7 +13,6 @@ import collections
 import cProfile
 import io
 import json
-import os
 import pstats
 import re
 import sys
@@ -41,28 +40,12 @@ def main():
     export = workdir / f"export-{options.posts}.xml"
     wordpress_bench.write_export(export, options.posts)
     url = wordpress_bench.fresh_database_url(options.database_url, workdir, "profile")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    os.environ["DEBUG"] = "0"
-    os.environ["DATABASE_URL"] = url
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["LOG_LEVEL"] = "ERROR"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    wordpress_bench.prepare_site(url, workdir)
     from django.db import connection
 
-    from wagtail.models import Page, Site
+    from wagtail.models import Page
 
-    from blog.models import BlogIndexPage
-    from home.models import HomePage
     from wordpress.importer import WordPressImporter
-
-    call_command("migrate", verbosity=0)
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="WIR. LEBEN. EIFEL.", slug="start-bench"))
-    home.add_child(instance=BlogIndexPage(title="Beiträge", slug="beitraege"))
-    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
 
     statements = [0]
     kinds = collections.Counter()

@@ -31,6 +31,7 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
 from blog.models import BlogPostAuthor, BlogPostPage, BlogPostTag
+from core.bulk import insert_chain
 
 
 def validate(page, live):
@@ -86,26 +87,8 @@ def insert_pages(parent, pages):
         page.locale_id = page.locale_id or parent.locale_id
         page.draft_title = page.title
         page.set_url_path(parent)
-    _insert_chain(model, pages)
+    insert_chain(model, pages)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
-
-
-def _insert_chain(model, objects):
-    """INSERT unsaved multi-table objects, one statement per table of the chain (`bulk_create` refuses
-    multi-table models): what `Model.save` does for each table, for many rows at once."""
-    chain = [*reversed(model._meta.get_parent_list()), model]
-    base = chain[0]
-    fields = [field for field in base._meta.local_concrete_fields if not field.primary_key]
-    rows = base._base_manager._insert(objects, fields=fields, returning_fields=[base._meta.pk])
-    for obj, (pk,) in zip(objects, rows, strict=True):
-        setattr(obj, base._meta.pk.attname, pk)
-    for table in chain[1:]:
-        for obj in objects:
-            setattr(obj, table._meta.pk.attname, getattr(obj, base._meta.pk.attname))
-        table._base_manager._insert(objects, fields=list(table._meta.local_concrete_fields))
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 def insert_children(posts):
