@@ -180,3 +180,21 @@ def test_stored_html_is_never_stale_after_anonymise_raw_update_or_spam(client, p
     assert_no_injection(page)
     lifecycle.apply(PostComment.objects.get(pk=comment.pk), "spam")
     assert "Zweitfassung" not in Client().get(post.url).content.decode()
+
+
+@pytest.mark.parametrize("value", ['"><script>alert(1)</script>', "99999999999999999999999", "-1", "1e3", "٣", " 1", ""])
+def test_hostile_reply_to_values_in_the_address(client, post, value):
+    PostCommentFactory(post=post, status=Status.APPROVED)
+    response = client.get(post.url, {"antwort": value, "sortierung": value, "seite": value})
+    assert response.status_code < 500
+    if response.status_code == 200:
+        assert_no_injection(response)
+
+
+def test_a_reply_link_to_a_held_or_spam_comment_shows_nothing_of_it(client, post):
+    held = PostCommentFactory(post=post, status=Status.PENDING, user_name="Heimlich Wartend", comment="Wartet noch.")
+    spam = PostCommentFactory(post=post, status=Status.SPAM, user_name="Werbung Spammer", comment="Kauf was.")
+    for comment in (held, spam):
+        page = client.get(post.url, {"antwort": comment.pk}).content.decode()
+        assert comment.user_name not in page and comment.comment not in page
+        assert comment.user_email not in page

@@ -151,3 +151,81 @@ def test_a_batch_that_fails_to_write_is_rerun_whole_and_nothing_is_half_saved(bl
     assert sorted(feeds) == sorted(f"/kommentare/beitrag/{child.pk}/feed/" for child in children)
     run(path)
     assert len(assert_tree_consistent(blog_index)) == 120
+
+
+def test_an_editors_page_between_two_batches_keeps_its_place_and_its_slug(blog_index, tmp_path, monkeypatch):
+    from wordpress.importers.posts import PostImporter
+
+    original = PostImporter.prefetch
+    calls = {"n": 0}
+
+    def editor_between(self, items):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            index = type(blog_index).objects.get(pk=blog_index.pk)
+            index.add_child(instance=BlogPostPage(title="Redaktion", slug="beitrag-60"))
+        return original(self, items)
+
+    monkeypatch.setattr(PostImporter, "prefetch", editor_between)
+    run(export(tmp_path, *[post(n) for n in range(1, 101)]))
+    children = assert_tree_consistent(blog_index)
+    assert len(children) == 101
+    slugs = [child.slug for child in children]
+    assert len(set(slugs)) == 101
+    assert [child.title for child in children].index("Redaktion") == 50
+
+
+def test_thousands_of_comments_on_one_post(blog_index, tmp_path):
+    from comments.models import PostComment
+
+    comments = [wp_comment(n, parent=(n - 1 if n % 4 else 0) if n > 1 else 0) for n in range(1, 2501)]
+    path = export(tmp_path, post(1, extra="".join(comments)))
+    run(path)
+    page = BlogPostPage.objects.get()
+    rows = PostComment.objects.filter(object_pk=str(page.pk))
+    assert rows.count() == 2500
+    assert rows.filter(level=0).count() == 626  # 1 and every fourth
+    run(path)
+    assert rows.count() == 2500
+
+
+def test_the_ledger_keeps_nothing_derived_from_the_commenters_ip_address(blog_index, tmp_path, settings):
+    # The site stores no IP address (COMMENTS_IP_STORAGE=none) or a shortened one, purged after 30 days;
+    # a hash over the full address and the comment's other fields (which the row holds) gives the address
+    # back by trying the 2^32 IPv4 addresses.
+    from wordpress.models import ImportedObject
+
+    settings.COMMENTS_IP_STORAGE = "none"
+
+    def ledger_after_import_with(ip, folder):
+        ImportedObject.objects.filter(kind="comment").delete()
+        from comments.models import PostComment
+
+        PostComment.objects.all().delete()
+        ImportedObject.objects.filter(kind="post").delete()
+        BlogPostPage.objects.all().delete()
+        folder.mkdir()
+        comment = wp_comment(7).replace("</wp:comment_date_gmt>", f"</wp:comment_date_gmt><wp:comment_author_IP>{ip}</wp:comment_author_IP>")
+        run(export(folder, post(1, extra=comment)))
+        return ImportedObject.objects.get(kind="comment", wp_id="7").extra
+
+    first = ledger_after_import_with("198.51.100.23", tmp_path / "a")
+    second = ledger_after_import_with("203.0.113.99", tmp_path / "b")
+    assert first == second
+
+
+def test_a_rerun_replaces_a_source_hash_it_cannot_use(blog_index, tmp_path):
+    from wordpress.models import ImportedObject
+
+    path = export(tmp_path, post(1, extra=wp_comment(7) + wp_comment(8, parent=7)))
+    run(path)
+    rows = ImportedObject.objects.filter(kind="comment")
+    fresh = dict(rows.values_list("wp_id", "extra"))
+    for row in rows:
+        row.extra = {**row.extra, "source": "aus-einer-aelteren-version"}
+        row.save()
+    output, _error = run(path)
+    assert dict(rows.values_list("wp_id", "extra")) == fresh
+    from comments.models import PostComment
+
+    assert PostComment.objects.count() == 2
