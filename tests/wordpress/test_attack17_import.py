@@ -136,7 +136,11 @@ def test_a_batch_that_fails_to_write_is_rerun_whole_and_nothing_is_half_saved(bl
     assert set(PostComment.objects.values_list("object_pk", flat=True)) == written
     assert PostComment.objects.count() == 140
     assert ImportedObject.objects.filter(kind="post").count() == 70
-    assert not Redirect.objects.exclude(redirect_page__isnull=True).exclude(redirect_page_id__in=[blog_index.pk, *[p.pk for p in children]]).exists()
+    assert (
+        not Redirect.objects.exclude(redirect_page__isnull=True)
+        .exclude(redirect_page_id__in=[blog_index.pk, *[p.pk for p in children]])
+        .exists()
+    )
 
     monkeypatch.setattr(new_posts, "insert_references", original)
     run(path)
@@ -147,7 +151,9 @@ def test_a_batch_that_fails_to_write_is_rerun_whole_and_nothing_is_half_saved(bl
     assert {row["n"] for row in per_post} == {2}
     assert ImportedObject.objects.filter(kind="post").count() == 120
     assert Redirect.objects.filter(redirect_page__isnull=False).exclude(redirect_page_id=blog_index.pk).count() == 240
-    feeds = Redirect.objects.filter(redirect_link__startswith="/kommentare/beitrag/").values_list("redirect_link", flat=True)
+    feeds = Redirect.objects.filter(redirect_link__startswith="/kommentare/beitrag/").values_list(
+        "redirect_link", flat=True
+    )
     assert sorted(feeds) == sorted(f"/kommentare/beitrag/{child.pk}/feed/" for child in children)
     run(path)
     assert len(assert_tree_consistent(blog_index)) == 120
@@ -205,7 +211,9 @@ def test_the_ledger_keeps_nothing_derived_from_the_commenters_ip_address(blog_in
         ImportedObject.objects.filter(kind="post").delete()
         BlogPostPage.objects.all().delete()
         folder.mkdir()
-        comment = wp_comment(7).replace("</wp:comment_date_gmt>", f"</wp:comment_date_gmt><wp:comment_author_IP>{ip}</wp:comment_author_IP>")
+        comment = wp_comment(7).replace(
+            "</wp:comment_date_gmt>", f"</wp:comment_date_gmt><wp:comment_author_IP>{ip}</wp:comment_author_IP>"
+        )
         run(export(folder, post(1, extra=comment)))
         return ImportedObject.objects.get(kind="comment", wp_id="7").extra
 
