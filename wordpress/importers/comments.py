@@ -38,8 +38,12 @@ ROW_FIELDS = ("user_name", "user_email", "user_url", "comment", "submit_date")
 def source_hash(comment, post_date):
     """The hash of what WordPress sent for a comment (and the post's date, its fallback date): when it is
     the one the ledger noted, the comment is unchanged without converting its text again. Ledger rows
-    written before this hash existed are compared the long way (`comment_hash`)."""
-    fields = ("author", "email", "url", "ip", "content", "date", "date_gmt", "approved", "comment_type", "parent_id")
+    written before this hash existed are compared the long way (`comment_hash`).
+
+    Without the IP address, as `comment_hash`: the site keeps at most a shortened one, for a limited time
+    (or none), and a hash over the full address and fields the row holds gives the address back by trying
+    every IPv4 address. A changed address alone changes nothing in the row's hash either."""
+    fields = ("author", "email", "url", "content", "date", "date_gmt", "approved", "comment_type", "parent_id")
     return content_hash([*(getattr(comment, name) for name in fields), post_date])
 
 
@@ -101,6 +105,10 @@ class CommentImporter:
                     self.report.skip(self.kind, str(CHANGED_IN_SITE))  # deleted here: not imported again
                 elif entry.extra.get("hash") == comment_hash(values, status):
                     self.report.count(self.kind, "unchanged")
+                    # A ledger row without this run's source hash (older, or one with the IP address in it)
+                    # gets it, so the next run compares it the short way and no old hash is kept.
+                    extra = {**entry.extra, "source": source}
+                    self.ledger.record(self.kind, comment.wp_id, PostComment(pk=entry.object_id), extra, PostComment)
                 else:
                     changed.append((comment.wp_id, entry, values, status, source))
                 continue

@@ -69,6 +69,9 @@ class PostImporter(ObjectImporter):
 
     def create(self, key, item):
         page = BlogPostPage(slug=self.post_slug(item), live=False, has_unpublished_changes=True)
+        # Taken from now on, for the batch's later posts: also by a scheduled post, which is written at once
+        # and so is not among the siblings the batch read before.
+        self.run.undo.set(self.slugs, page.slug, True)
         self.apply_fields(page, self.fields)
         now = timezone.now()
         posted_at = self.fields["posted_at"]
@@ -90,7 +93,6 @@ class PostImporter(ObjectImporter):
             page.latest_revision_created_at = now
             new_posts.validate(page, page.live)
             ref = PageRef(None)
-            self.run.undo.set(self.slugs, page.slug, True)
             self.run.undo.append(self.pending, new_posts.PendingPost(ref, page, key, item, None, None))
             return ref
         # Scheduled (rare): created and scheduled one by one, the way Wagtail does it.
