@@ -51,6 +51,9 @@ from .rendering import store_html
 
 # Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
 public_comments_changed = Signal()
+# Sent inside the transaction that anonymised comments, with `comment_ids`: whoever kept something
+# derived from their personal data (the WordPress import's ledger) forgets it in the same transaction.
+comments_anonymised = Signal()
 
 NAME_MAX_LENGTH = 50  # django_comments' user_name column
 STAFF_FALLBACK_NAME = "Redaktion"
@@ -576,6 +579,7 @@ def anonymise(comments, user=None):
         )
         # Without an address there is nobody to notify.
         ReplySubscription.objects.filter(comment__in=[comment.pk for comment in comments]).delete()
+        comments_anonymised.send(sender=PostComment, comment_ids=[comment.pk for comment in comments])
         _store_public_html([comment.pk for comment in comments])
         _announce({comment.object_pk for comment in comments if comment.is_public})
     return len(comments)
