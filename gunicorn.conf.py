@@ -38,6 +38,11 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 
+# The app servers run the same few queries thousands of times: PostgreSQL binds their parameters and
+# keeps them prepared (config/settings/base.py, `database_config`). Set DATABASE_PREPARED_STATEMENTS=0
+# behind a pooler in transaction mode that cannot keep prepared statements.
+os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "1")
+
 # Load the app before forking: workers share its memory pages, and a broken release fails at start.
 preload_app = _on("GUNICORN_PRELOAD", True)
 
