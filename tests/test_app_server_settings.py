@@ -1,0 +1,46 @@
+"""The app servers' database settings (issue 17): prepared statements on PostgreSQL, turned on by
+gunicorn.conf.py, off for manage.py commands and when DATABASE_PREPARED_STATEMENTS=0."""
+
+import runpy
+
+from config.settings.base import BASE_DIR, database_config
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/example"
+
+
+def test_postgresql_binds_on_the_client_unless_asked(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    options = database_config(POSTGRES)["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+def test_prepared_statements_on_postgresql(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "1")
+    config = database_config(POSTGRES)
+    assert config["OPTIONS"]["server_side_binding"] is True
+    assert config["OPTIONS"]["prepare_threshold"] == 5
+    # What was there before stays: persistent connections with health checks, the connect timeout.
+    assert config["CONN_MAX_AGE"] == 60
+    assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_prepared_statements_mean_nothing_to_sqlite(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "1")
+    options = database_config(f"sqlite:///{tmp_path / 'db.sqlite3'}")["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+def test_gunicorn_turns_them_on_for_the_app_servers(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert database_config(POSTGRES)["OPTIONS"]["server_side_binding"] is True
+
+
+def test_gunicorn_leaves_them_off_when_told(monkeypatch):
+    # Behind PgBouncer in transaction mode (before 1.21), which cannot keep prepared statements.
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert "server_side_binding" not in database_config(POSTGRES)["OPTIONS"]
