@@ -175,3 +175,9 @@ def run(build, shape=(), using=DEFAULT_DB_ALIAS, **values):
         if len(entries) < MAX_ENTRIES:
             entries[key] = compiled
     return compiled.run(connection, values)
+
+
+def run_uncached(queryset, using=DEFAULT_DB_ALIAS, **values):
+    """`run` for a queryset built with values that change its SQL (compiled for this call only)."""
+    connection = connections[using]
+    return CompiledQuery(queryset, connection).run(connection, values)
