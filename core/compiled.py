@@ -18,18 +18,28 @@ send, empties every cache). Models do not change while a process runs. A placeho
 None (`= NULL` is not `IS NULL`), and a queryset that needs more than rows (prefetching, known related
 objects) is refused rather than half done.
 
+On PostgreSQL the `timestamptz` columns of these queries are loaded by psycopg's own loader (C, with
+psycopg's binary extension) instead of Django's loader written in Python, where the two give the same
+values: Django's parses the text and then sets `tzinfo=connection.timezone`; psycopg's gives the session's
+time zone, and with `USE_TZ` and no database `TIME_ZONE` both are `datetime.timezone.utc` (Django sets
+the session to UTC when it connects; checked on each query). About 3 microseconds and five Python calls
+less per value: the 1,000 comments under a post carry 1,000 dates.
+
 The SQL a placeholder gives differs in form, not meaning, from the ORM's with the value inline:
 `= (%s)` instead of `= %s`, and a prefix match (`__startswith`) escapes the value in SQL (Django's
 `pattern_ops`, the form it uses for a prefix that is an expression) instead of in Python.
 """
 
+import datetime
+import functools
 import itertools
 import threading
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression
+from django.db.models import DateTimeField, Expression
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
 from django.dispatch import receiver
 
@@ -110,6 +120,9 @@ class CompiledQuery:
         if compiler.has_composite_fields(fields):
             raise TypeError("core.compiled: composite primary keys are not supported")
         self.converters = compiler.get_converters(fields)
+        self.loads_datetimes = connection.vendor == "postgresql" and any(
+            isinstance(getattr(field, "output_field", None), DateTimeField) for field in fields
+        )
         self.trim = compiler.col_count if compiler.has_extra_select else None
         if iterable is FlatValuesListIterable:
             self.flat = True
@@ -136,6 +149,8 @@ class CompiledQuery:
                 raise ValueError(f"core.compiled: no value for {name!r} (a placeholder never means NULL)")
             params[index] = field.get_db_prep_value(value, connection, prepared=False)
         with connection.cursor() as cursor:
+            if self.loads_datetimes:
+                _use_psycopg_timestamptz_loader(connection, cursor)
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.trim is not None:
@@ -158,6 +173,30 @@ class CompiledQuery:
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances
+
+
+def _use_psycopg_timestamptz_loader(connection, cursor):
+    """psycopg's own `timestamptz` loader for this cursor, where its values are Django's (module docstring)."""
+    if not settings.USE_TZ or connection.timezone is not datetime.UTC:
+        return
+    raw = cursor.cursor
+    adapters = getattr(raw, "adapters", None)
+    if adapters is None:  # psycopg 2
+        return
+    if raw.connection.pgconn.parameter_status(b"TimeZone") not in (None, b"UTC"):
+        return
+    oid, loader = _psycopg_timestamptz_loader()
+    adapters.register_loader(oid, loader)
+
+
+@functools.cache
+def _psycopg_timestamptz_loader():
+    """psycopg's default text loader of `timestamptz` (its C one with the binary extension)."""
+    import psycopg
+    from psycopg.pq import Format
+
+    oid = psycopg.adapters.types["timestamptz"].oid
+    return oid, psycopg.adapters.get_loader(oid, Format.TEXT)
 
 
 def run(build, shape=(), using=DEFAULT_DB_ALIAS, **values):

@@ -2,6 +2,7 @@
 the post page's hot queries (the ORM's form, values inline, written out here as the code had it), on
 SQLite and PostgreSQL; and the cache is keyed on what the SQL depends on."""
 
+import datetime
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -257,3 +259,37 @@ def test_an_empty_in_list_asks_nothing(db):
     with CaptureQueriesContext(connection) as queries:
         assert compiled.run(build) == []
     assert len(queries) == 0
+
+
+def same_values(rows, expected):
+    """Equal and of the same kind, datetimes with the same tzinfo object (not only the same instant)."""
+    assert len(rows) == len(expected)
+    for row, expected_row in zip(rows, expected, strict=True):
+        assert row == tuple(expected_row)
+        for value, expected_value in zip(row, expected_row, strict=True):
+            assert type(value) is type(expected_value)
+            assert getattr(value, "tzinfo", None) is getattr(expected_value, "tzinfo", None)
+
+
+def test_dates_come_as_django_loads_them(rich_post):
+    content_type = ContentType.objects.get_for_model(BlogPostPage)
+    PostComment.objects.filter(object_pk=str(rich_post.pk)).update(edited_at=timezone.now())
+    orm = (
+        PostComment.norel_objects.filter(Q(is_public=True), content_type=content_type, object_pk=str(rich_post.pk))
+        .order_by("thread_id", "order")
+        .values_list(*DISPLAYED_FIELDS)
+    )
+    rows = compiled.run(_public_comments_query, content_type=content_type.pk, object_pk=str(rich_post.pk))
+    same_values(rows, list(orm))
+    if connection.vendor != "postgresql":
+        return
+    # A session in another time zone: psycopg's loader would give that zone, so Django's loader stays.
+    with connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'Europe/Berlin'")
+    try:
+        rows = compiled.run(_public_comments_query, content_type=content_type.pk, object_pk=str(rich_post.pk))
+        same_values(rows, list(orm.all()))
+        assert rows[0][DISPLAYED_FIELDS.index("submit_date")].tzinfo is datetime.UTC
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
