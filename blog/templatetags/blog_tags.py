@@ -10,7 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatewords
 from django.template.defaultfilters import urlencode as urlencode_filter
 from django.templatetags.static import static
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -172,6 +172,14 @@ RELATED_CARD = (
 )
 
 
+def _date(value, date_format):
+    """`value|date:date_format` for a format written out (not a setting's name such as DATE_FORMAT, which
+    the filter looks up first): `dateformat.format`, which the filter ends in, without the lookup."""
+    if not isinstance(value, datetime.date):
+        return date_filter(value, date_format)
+    return dateformat.format(value, date_format)
+
+
 @register.simple_tag(takes_context=True)
 def related_post_cards(context, posts):
     """The compact cards of "Weitere Beiträge" (date, title, teaser), written in Python: the same markup and
@@ -185,8 +193,8 @@ def related_post_cards(context, posts):
             intro = f'<p class="post-card__intro">{conditional_escape(truncatewords(post.intro, 30))}</p>'
         cards.append(
             RELATED_CARD.format(
-                iso_date=conditional_escape(date_filter(post_date, "Y-m-d")),
-                date=conditional_escape(date_filter(post_date, "j. F Y")),
+                iso_date=conditional_escape(_date(post_date, "Y-m-d")),
+                date=conditional_escape(_date(post_date, "j. F Y")),
                 url=conditional_escape(pageurl(context, post)),
                 title=conditional_escape(post.title),
                 intro=intro,
