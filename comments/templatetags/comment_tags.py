@@ -1,7 +1,6 @@
 """What the comment section under a post shows: `{% comment_section page as section %}` and the
 filters for a comment's text and its author's initials."""
 
-import functools
 import operator
 
 from django_comments_xtd.models import max_thread_level_for_content_type
@@ -30,6 +29,7 @@ from ..threads import (
     LANDING_PARAMETER,
     ORDERS,
     ThreadChoice,
+    as_instances,
     ordered_roots,
     page_count,
     page_holding,
@@ -43,10 +43,8 @@ register = template.Library()
 _is_public = operator.attrgetter("is_public")
 
 
-@functools.cache
-def _pk_of():
-    """`comment.pk` as one C call (the thread reads it for every comment of the post)."""
-    return operator.attrgetter(PostComment._meta.pk.attname)
+# `comment.pk` as one C call for a row (threads.CommentRow): the thread reads it for every comment of the post.
+_pk_of = operator.attrgetter("pk")
 
 
 # `<time datetime>` of a comment, to the second (blog_tags' filter, so the comment templates need no other library).
@@ -151,7 +149,7 @@ class CommentSection:
     def ordered_tree(self):
         """The top-level threads in the chosen order (comments/threads.py)."""
         recommended = {comment.thread_id for comment in self.comments if comment.is_recommended}
-        pk_of = _pk_of()
+        pk_of = _pk_of
         by_root = {pk_of(node["comment"]): node for node in self.tree}
         roots = ordered_roots([node["comment"] for node in self.tree], self.choice.order, recommended)
         return [by_root[pk_of(root)] for root in roots]
@@ -188,9 +186,12 @@ class CommentSection:
         pending = list(self.shown_tree)
         while pending:
             node = pending.pop()
-            shown.append(node["comment"])
+            shown.append(node)
             pending.extend(node["children"])
-        ensure_html(shown)
+        # Instances (the stored HTML may be written back) of the shown comments only (threads.as_instances).
+        for node, comment in zip(shown, as_instances([node["comment"] for node in shown]), strict=True):
+            node["comment"] = comment
+        ensure_html([node["comment"] for node in shown])
         actions = CommentActions(self.choice.query(number=self.number).removeprefix("?"))
         return thread_html(self._walk(self.shown_tree), actions)
 
@@ -252,7 +253,7 @@ class CommentSection:
         # `_can_reply` for each comment, inline: this loop runs for every comment of the post.
         replies_open = not self.closed
         max_level = self.max_level
-        pk_of = _pk_of()
+        pk_of = _pk_of
         for comment in comments:
             pk = pk_of(comment)
             node = {

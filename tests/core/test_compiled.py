@@ -29,7 +29,7 @@ from blog.models import (
 )
 from comments.factories import PostCommentFactory
 from comments.models import PostComment, Status
-from comments.threads import DISPLAYED_FIELDS, _public_comments_query, visible_comments
+from comments.threads import DISPLAYED_FIELDS, _public_comments_query, as_instances, visible_comments
 from core import compiled, loading
 from core.restrictions import with_restrictions_flag
 from core.sites import _site_candidates_query
@@ -85,7 +85,9 @@ def test_the_comments_as_the_orm_loads_them_and_never_the_e_mail(rich_post):
 
     assert rows == list(orm) and len(rows) == 2
     assert "user_email" not in connection._core_compiled[1][(_public_comments_query, ())].sql
-    comments = visible_comments(None, rich_post, ())
+    rows = visible_comments(None, rich_post, ())
+    assert all(not hasattr(row, "user_email") for row in rows)
+    comments = as_instances(rows)
     expected = loading.load_only(
         PostComment.norel_objects.filter(
             Q(is_public=True), content_type=content_type, object_pk=str(rich_post.pk)
