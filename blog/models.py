@@ -711,7 +711,7 @@ def _categories_authors_tags_query():
     return categories_query.order_by().union(authors_query.order_by(), tags_query.order_by(), all=True)
 
 
-def _related_posts_query(category_count, limit, private=None):
+def _related_posts_query(category_count, limit, saved=True, private=None):
     """BlogPostPage.related_posts's query for the post `post` and `category_count` categories (`category_0`
     ...), without the `private` pages (core.restrictions.private_q; core.compiled keeps the SQL when there are none)."""
     fields = BlogPostPage._meta
@@ -719,7 +719,9 @@ def _related_posts_query(category_count, limit, private=None):
     if private:
         others = others.exclude(private)  # what core.restrictions.public does
     # Only what a card shows and its address needs: fewer columns to select, compile and load.
-    others = others.exclude(pk=compiled.Param("post", fields.pk)).only(*RELATED_POST_FIELDS)
+    if saved:  # an unsaved post (a preview) has no id: `exclude(pk=None)` excluded nothing
+        others = others.exclude(pk=compiled.Param("post", fields.pk))
+    others = others.only(*RELATED_POST_FIELDS)
     ordering = ("-date", "-first_published_at", "-pk")
     if category_count:
         category_ids = [compiled.Param(f"category_{position}", Category._meta.pk) for position in range(category_count)]
@@ -900,13 +902,15 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
         is prefetched."""
         values = {f"category_{position}": category.pk for position, category in enumerate(categories)}
-        shape = (len(values), limit)
+        shape = (len(values), limit, self.pk is not None)
+        if self.pk is not None:
+            values["post"] = self.pk
         if restricted_pages():
             # With a view restriction anywhere (rare): its pages excluded, built as it comes.
             private = private_q(BlogPostPage.objects.all())
-            related = compiled.run_uncached(_related_posts_query(*shape, private=private), post=self.pk, **values)
+            related = compiled.run_uncached(_related_posts_query(*shape, private=private), **values)
         else:
-            related = compiled.run(_related_posts_query, shape, post=self.pk, **values)
+            related = compiled.run(_related_posts_query, shape, **values)
         # Pages that show another post must change when it does (unpublished, retitled); a new post
         # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
         depends_on(*(page_tag(post) for post in related))

@@ -192,7 +192,7 @@ def test_related_posts_as_the_orm_orders_them(rich_post, category):
     for categories in ([], [category], list(rich_post.categories.all())):
         for limit in (1, 5):
             values = {f"category_{position}": c.pk for position, c in enumerate(categories)}
-            rows = compiled.run(_related_posts_query, (len(categories), limit), post=rich_post.pk, **values)
+            rows = compiled.run(_related_posts_query, (len(categories), limit, True), post=rich_post.pk, **values)
             assert list(map(snapshot, rows)) == list(map(snapshot, orm(categories, limit)))
             assert list(map(snapshot, rich_post.related_posts(categories, limit))) == list(map(snapshot, rows))
 
@@ -295,3 +295,22 @@ def test_dates_come_as_django_loads_them(rich_post):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
+
+
+def test_related_posts_of_an_unsaved_post_leave_nothing_out(rich_post, category):
+    preview = BlogPostPage(title="Noch nicht gespeichert", slug="vorschau")
+    expected = list(
+        BlogPostPage.objects.live()
+        .exclude(pk=None)
+        .only(*RELATED_POST_FIELDS)
+        .annotate(
+            shares_category=Exists(
+                BlogPostPage.categories.through.objects.filter(
+                    blogpostpage_id=OuterRef("pk"), category_id__in=[category.pk]
+                )
+            )
+        )
+        .order_by("-shares_category", "-date", "-first_published_at", "-pk")[:5]
+    )
+    assert list(map(snapshot, preview.related_posts([category]))) == list(map(snapshot, expected))
+    assert rich_post.pk in [post.pk for post in expected]
