@@ -25,9 +25,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core import compiled
 from core.cache import depends_on, page_tag, request_memo
 from core.middleware import page_number_used
-from core.restrictions import OneQueryRestrictionsMixin, public
+from core.restrictions import OneQueryRestrictionsMixin, private_q, public, restricted_pages
 from core.text import GermanSlugPageMixin, german_slug, is_number
 
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
@@ -701,6 +702,43 @@ class BlogPostTag(ItemBase):
 RELATED_POST_FIELDS = ("id", "title", "intro", "date", "url_path")
 
 
+def _categories_authors_tags_query():
+    """BlogPostPage.shown_categories_and_authors's UNION ALL, for the post `post` (core.compiled keeps the SQL):
+    (kind, id, name, slug, sort order) with kind 0 for a category, 1 for an author, 2 for a tag."""
+    post = compiled.Param("post", BlogPostPage._meta.pk)
+    categories_query = Category.objects.filter(posts=post).values_list(Value(0), "pk", "name", "slug", Value(0))
+    authors_query = BlogPostAuthor.objects.filter(page=post).values_list(
+        Value(1), "author_id", "author__name", "author__slug", "sort_order"
+    )
+    tags_query = BlogPostTag.objects.filter(content_object=post).values_list(
+        Value(2), "tag_id", "tag__name", "tag__slug", Value(0)
+    )
+    return categories_query.order_by().union(authors_query.order_by(), tags_query.order_by(), all=True)
+
+
+def _related_posts_query(category_count, limit, saved=True, private=None):
+    """BlogPostPage.related_posts's query for the post `post` and `category_count` categories (`category_0`
+    ...), without the `private` pages (core.restrictions.private_q; core.compiled keeps the SQL when there are none)."""
+    fields = BlogPostPage._meta
+    others = BlogPostPage.objects.live()
+    if private:
+        others = others.exclude(private)  # what core.restrictions.public does
+    # Only what a card shows and its address needs: fewer columns to select, compile and load.
+    if saved:  # an unsaved post (a preview) has no id: `exclude(pk=None)` excluded nothing
+        others = others.exclude(pk=compiled.Param("post", fields.pk))
+    others = others.only(*RELATED_POST_FIELDS)
+    ordering = ("-date", "-first_published_at", "-pk")
+    if category_count:
+        category_ids = [compiled.Param(f"category_{position}", Category._meta.pk) for position in range(category_count)]
+        shared = BlogPostPage.categories.through.objects.filter(
+            blogpostpage_id=OuterRef("pk"), category__pk__in=category_ids
+        )
+        others = others.annotate(shares_category=Exists(shared)).order_by("-shares_category", *ordering)
+    else:
+        others = others.order_by(*ordering)
+    return others[:limit]
+
+
 class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageMixin, Page):
     """A news article: what editors write and readers comment on."""
 
@@ -836,17 +874,8 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         The objects carry id, name and slug (the rest is deferred): what the article and its head show."""
         if not hasattr(self, "_shown_categories_and_authors"):
             fields = ["id", "name", "slug"]
-            categories_query = Category.objects.filter(posts=self).values_list(Value(0), "pk", "name", "slug", Value(0))
-            authors_query = BlogPostAuthor.objects.filter(page=self).values_list(
-                Value(1), "author_id", "author__name", "author__slug", "sort_order"
-            )
-            tags_query = BlogPostTag.objects.filter(content_object=self).values_list(
-                Value(2), "tag_id", "tag__name", "tag__slug", Value(0)
-            )
             categories, authors, tags = [], [], []
-            for kind, pk, name, slug, sort_order in categories_query.order_by().union(
-                authors_query.order_by(), tags_query.order_by(), all=True
-            ):
+            for kind, pk, name, slug, sort_order in compiled.run(_categories_authors_tags_query, post=self.pk):
                 if kind == 0:
                     categories.append(Category.from_db(None, fields, (pk, name, slug)))
                 elif kind == 1:
@@ -877,17 +906,16 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
 
         One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
         is prefetched."""
-        # Only what a card shows and its address needs: fewer columns to select, compile and load.
-        others = public(BlogPostPage.objects.live()).exclude(pk=self.pk).only(*RELATED_POST_FIELDS)
-        ordering = ("-date", "-first_published_at", "-pk")
-        if categories:
-            shared = BlogPostPage.categories.through.objects.filter(
-                blogpostpage_id=OuterRef("pk"), category_id__in=[category.pk for category in categories]
-            )
-            others = others.annotate(shares_category=Exists(shared)).order_by("-shares_category", *ordering)
+        values = {f"category_{position}": category.pk for position, category in enumerate(categories)}
+        shape = (len(values), limit, self.pk is not None)
+        if self.pk is not None:
+            values["post"] = self.pk
+        if restricted_pages():
+            # With a view restriction anywhere (rare): its pages excluded, built as it comes.
+            private = private_q(BlogPostPage.objects.all())
+            related = compiled.run_uncached(_related_posts_query(*shape, private=private), **values)
         else:
-            others = others.order_by(*ordering)
-        related = list(others[:limit])
+            related = compiled.run(_related_posts_query, shape, **values)
         # Pages that show another post must change when it does (unpublished, retitled); a new post
         # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
         depends_on(*(page_tag(post) for post in related))

@@ -13,18 +13,21 @@ each group oldest first. The permalink `/kommentare/<id>/` (views.permalink) sen
 page of the default order that holds the comment.
 """
 
+import collections
 import dataclasses
 import math
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.loading import load_only
+from core import compiled
+from core.loading import can_load_rows, instances_from_rows, load_only
 from core.middleware import PAGE_QUERY_PARAMETER, canonical_query, parameter_used
 from core.text import is_number
 
@@ -136,21 +139,62 @@ OWN_WAITING_STATUSES = (Status.PENDING, Status.WITHDRAWN, Status.SPAM)
 
 def visible_comments(request, post, own_ids):
     """Every comment of the post this reader sees (the public ones and their own waiting ones), in
-    thread order: one query per request and post, whoever asks first (the page check, the section)."""
+    thread order: one query per request and post, whoever asks first (the page check, the section).
+
+    Read-only: `CommentRow`s for the public ones (instances for a reader with held comments of their
+    own); `as_instances` makes instances of those a page shows."""
     shows_comments_of(post.pk)
     memo = request.__dict__.setdefault("_visible_comments", {}) if request is not None else {}
     key = (post.pk, tuple(own_ids))
     if key not in memo:
-        visible = Q(is_public=True)
-        if own_ids:
-            visible |= Q(pk__in=own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
-        memo[key] = load_only(
-            PostComment.norel_objects.filter(
-                visible, content_type=ContentType.objects.get_for_model(type(post)), object_pk=str(post.pk)
-            ).order_by("thread_id", "order"),
-            DISPLAYED_FIELDS,
-        )
+        content_type = ContentType.objects.get_for_model(type(post))
+        if own_ids or not can_load_rows(PostComment, DISPLAYED_FIELDS):
+            # A reader with held comments of their own: built as it comes (their number is theirs to
+            # choose, so such shapes are not kept by core.compiled).
+            visible = Q(is_public=True)
+            if own_ids:
+                visible |= Q(pk__in=own_ids, is_public=False, status__in=OWN_WAITING_STATUSES)
+            memo[key] = load_only(
+                PostComment.norel_objects.filter(visible, content_type=content_type, object_pk=str(post.pk)).order_by(
+                    "thread_id", "order"
+                ),
+                DISPLAYED_FIELDS,
+            )
+        else:
+            # Rows, not instances: the thread needs instances only for the page of threads it shows
+            # (`as_instances`), and making one costs five times a row's tuple (1,000 comments: 1 ms).
+            rows = compiled.run(_public_comments_query, content_type=content_type.pk, object_pk=str(post.pk))
+            new = tuple.__new__  # CommentRow._make without its Python call per row (the query selects the fields)
+            memo[key] = [new(CommentRow, row) for row in rows]
     return memo[key]
+
+
+# A visible comment as loaded: DISPLAYED_FIELDS by name (`pk` first), read like the instance it stands for.
+CommentRow = collections.namedtuple("CommentRow", DISPLAYED_FIELDS)
+
+
+def as_instances(comments):
+    """The comments as PostComment instances (what `only(*DISPLAYED_FIELDS)` gives), for those that are
+    rows (`visible_comments`); instances stay as they are."""
+    rows = [comment for comment in comments if type(comment) is CommentRow]
+    if not rows:
+        return list(comments)
+    made = iter(instances_from_rows(PostComment, DISPLAYED_FIELDS, rows, DEFAULT_DB_ALIAS))
+    return [next(made) if type(comment) is CommentRow else comment for comment in comments]
+
+
+def _public_comments_query():
+    """The public comments of one post in thread order, as rows of DISPLAYED_FIELDS (core.compiled)."""
+    fields = PostComment._meta
+    return (
+        PostComment.norel_objects.filter(
+            is_public=True,
+            content_type_id=compiled.Param("content_type", fields.get_field("content_type")),
+            object_pk=compiled.Param("object_pk", fields.get_field("object_pk")),
+        )
+        .order_by("thread_id", "order")
+        .values_list(*DISPLAYED_FIELDS)
+    )
 
 
 def thread_count(comments):

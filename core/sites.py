@@ -21,6 +21,8 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
 
+from . import compiled
+
 # Requests that never need a site (WhiteNoise answers static files before this; the health check is
 # for the load balancer; robots.txt is answered without the database).
 SKIPPED_PATH_PREFIXES = ("/static/", "/media/", "/healthz", "/robots.txt")
@@ -73,17 +75,11 @@ def find_site(request):
     hostname = split_domain_port(request._get_raw_host())[0]
     port = _port_number(request.get_port())
     settings_names = {model: model._meta.get_field("site").related_query_name() for model in setting_models()}
-    # Wagtail's query ranks the candidates with a CASE and orders by it; the same rank is computed here,
-    # on the few candidate rows, which spares compiling the CASE and the ORDER BY on every request.
-    candidates = (
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .order_by()
-        .select_related(
-            "root_page",
-            *(f"root_page__{_relation(model)}" for model in _root_page_models),
-            *settings_names.values(),
-        )
+    relations = (
+        *(f"root_page__{_relation(model)}" for model in _root_page_models),
+        *settings_names.values(),
     )
+    candidates = compiled.run(_site_candidates_query, (relations,), hostname=hostname)
     for candidate in candidates:
         candidate.match = _match(candidate, hostname, port)
     sites = sorted(candidates, key=lambda candidate: candidate.match)
@@ -113,6 +109,18 @@ def find_site(request):
         setting._request = request
         setattr(request, model.get_cache_attr_name(), setting)
     return site
+
+
+def _site_candidates_query(relations):
+    """The sites that may be the request's (its host name, or the default site), with `relations`
+    selected (core.compiled keeps the SQL). Wagtail's query ranks them with a CASE and orders by it; the
+    same rank is computed in `find_site` on these few rows, which spares compiling the CASE and the ORDER BY."""
+    hostname = compiled.Param("hostname", Site._meta.get_field("hostname"))
+    return (
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by()
+        .select_related("root_page", *relations)
+    )
 
 
 def _port_number(port):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from wagtail.models import Page, Site
 
 from blog.models import BlogIndexPage
+from core import compiled
 from core.cache import request_memo
 from core.models import SiteSettings
 from core.restrictions import note_flag, restricted_pages, with_restrictions_flag
@@ -36,14 +37,18 @@ def load_navigation(request, route_slug=None):
         return {"home_page": None, "menu_pages": [], "footer_links": [], "route_slug": route_slug, "routed": None}
     home = site.root_page
     links = footer_link_data(SiteSettings.for_request(request))
-    footer_ids = {page_id for _label, page_id, _url in links if page_id}
-    children = Q(path__startswith=home.path, depth=home.depth + 1)
-    in_menu = children & Q(live=True, show_in_menus=True)
-    wanted = in_menu | Q(pk__in=footer_ids)
+    footer_ids = list(dict.fromkeys(page_id for _label, page_id, _url in links if page_id))
+    values = {f"footer_{position}": page_id for position, page_id in enumerate(footer_ids)}
     if route_slug:
-        wanted |= children & Q(slug=route_slug)
-    index_relation = BlogIndexPage._meta.get_field("page_ptr").related_query_name()
-    rows = list(with_restrictions_flag(Page.objects.filter(wanted).select_related(index_relation).order_by("path")))
+        values["route_slug"] = route_slug
+    rows = compiled.run(
+        _navigation_query,
+        (len(footer_ids), bool(route_slug)),
+        home_path=home.path,
+        child_depth=home.depth + 1,
+        **values,
+    )
+    index_relation = _index_relation()
     for page in rows:
         # `in_menu` for the row, in Python: a CASE in the query cost more to build and compile than this.
         page.is_menu_page = (
@@ -83,6 +88,26 @@ def load_navigation(request, route_slug=None):
         "route_slug": route_slug,
         "routed": routed,
     }
+
+
+def _navigation_query(footer_count, with_route):
+    """The navigation's pages (see load_navigation) for `footer_count` footer pages and, `with_route`,
+    the child of the route's slug, ordered by path and with the "any view restriction?" flag (core.compiled
+    keeps the SQL)."""
+    fields = Page._meta
+    children = Q(
+        path__startswith=compiled.Param("home_path", fields.get_field("path")),
+        depth=compiled.Param("child_depth", fields.get_field("depth")),
+    )
+    in_menu = children & Q(live=True, show_in_menus=True)
+    wanted = in_menu | Q(pk__in=[compiled.Param(f"footer_{position}", fields.pk) for position in range(footer_count)])
+    if with_route:
+        wanted |= children & Q(slug=compiled.Param("route_slug", fields.get_field("slug")))
+    return with_restrictions_flag(Page.objects.filter(wanted).select_related(_index_relation()).order_by("path"))
+
+
+def _index_relation():
+    return BlogIndexPage._meta.get_field("page_ptr").related_query_name()
 
 
 def navigation(request, route_slug=None):

@@ -6,15 +6,21 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatewords
+from django.template.defaultfilters import urlencode as urlencode_filter
 from django.templatetags.static import static
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import dateformat, timezone, translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from wagtail.models import Site
+from wagtail.templatetags.wagtailcore_tags import pageurl
 
 from blog.models import PAGE_QUERY_PARAMETER, BlogIndexPage
-from core.cache import depends_on
+from core.cache import depends_on, request_memo
 from core.invalidation import MENU_TAG
 from core.models import SiteSettings
 
@@ -33,11 +39,17 @@ def blog_index_for(context):
 
 @register.simple_tag(takes_context=True)
 def site_feeds(context):
-    """URLs of the feeds of all posts (RSS and Atom) and of the index, for <head> and footer links."""
+    """URLs of the feeds of all posts (RSS and Atom) and of the index, for <head> and footer links (worked out
+    once per request and index: the head, the menu and the footer all ask)."""
     depends_on(MENU_TAG)  # the index's address changes like a menu page's
     blog_index = blog_index_for(context)
     if blog_index is None:
         return {}
+    key = f"site_feeds:{blog_index.pk}:{blog_index.url_path}:{translation.get_language()}"
+    return dict(request_memo(key, lambda: _site_feeds(blog_index)))
+
+
+def _site_feeds(blog_index):
     base = blog_index.url
     return {
         "rss": base + blog_index.reverse_subpage("feed"),
@@ -175,3 +187,96 @@ def route_url(context, page, url_name, *args):
             base_url += "/"
         page._route_base_url = base_url
     return base_url + page.reverse_subpage(url_name, args=args)
+
+
+# One card of "Weitere Beiträge" (components/related_posts.html), as the template's loop wrote it.
+RELATED_CARD = (
+    '\n                <article class="post-card post-card--compact">'
+    '\n                    <div class="post-card__body">'
+    '\n                        <p class="post-card__meta"><time datetime="{iso_date}">{date}</time></p>'
+    '\n                        <h3 class="post-card__title"><a class="post-card__link" href="{url}">{title}</a></h3>'
+    "\n                        {intro}"
+    "\n                    </div>"
+    "\n                </article>"
+    "\n            "
+)
+
+
+def _date(value, date_format):
+    """`value|date:date_format` for a format written out (not a setting's name such as DATE_FORMAT, which
+    the filter looks up first): `dateformat.format`, which the filter ends in, without the lookup."""
+    if not isinstance(value, datetime.date):
+        return date_filter(value, date_format)
+    return dateformat.format(value, date_format)
+
+
+@register.simple_tag(takes_context=True)
+def related_post_cards(context, posts):
+    """The compact cards of "Weitere Beiträge" (date, title, teaser), written in Python: the same markup and
+    escaping as the template loop that wrote them (`|date`, `{% pageurl %}`, `|truncatewords:30`), a
+    fraction of its work."""
+    cards = []
+    for post in posts:
+        post_date = template_localtime(post.date, use_tz=context.use_tz)
+        intro = ""
+        if post.intro:
+            intro = f'<p class="post-card__intro">{conditional_escape(truncatewords(post.intro, 30))}</p>'
+        cards.append(
+            RELATED_CARD.format(
+                iso_date=conditional_escape(_date(post_date, "Y-m-d")),
+                date=conditional_escape(_date(post_date, "j. F Y")),
+                url=conditional_escape(pageurl(context, post)),
+                title=conditional_escape(post.title),
+                intro=intro,
+            )
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+# "Seite Teilen Über:" (the post's footer), as components/share_links.html wrote it. Plain links: nothing
+# from the services loads until a reader clicks one. site.js shows the first item ("Teilen …") only where
+# the browser can share (Web Share API): the phone's own menu.
+SHARE_LINKS = (
+    "\n"
+    "\n"
+    "\n"
+    '    <section class="share" aria-labelledby="share-heading">\n'
+    '        <h2 class="share__heading" id="share-heading">{heading}</h2>\n'
+    '        <ul class="share__list">\n'
+    "            \n"
+    '            <li class="share__native" hidden><button class="share__link share__link--native" type="button" data-web-share data-share-title="{share_title}" data-share-url="{share_url}">{native_label}</button></li>\n'
+    '            <li><a class="share__link share__link--facebook" href="https://www.facebook.com/sharer/sharer.php?u={url}" target="_blank" rel="noopener noreferrer">Facebook</a></li>\n'
+    '            <li><a class="share__link share__link--x" href="https://x.com/intent/post?url={url}&amp;text={title}" target="_blank" rel="noopener noreferrer">X</a></li>\n'
+    '            <li><a class="share__link share__link--linkedin" href="https://www.linkedin.com/sharing/share-offsite/?url={url}" target="_blank" rel="noopener noreferrer">LinkedIn</a></li>\n'
+    '            <li><a class="share__link share__link--whatsapp" href="https://wa.me/?text={title}%20{url}" target="_blank" rel="noopener noreferrer">WhatsApp</a></li>\n'
+    '            <li><a class="share__link share__link--threema" href="https://threema.id/compose?text={title}%20{url}" target="_blank" rel="noopener noreferrer">Threema</a></li>\n'
+    '            <li><a class="share__link share__link--mastodon" href="{page_url}teilen/mastodon/" rel="nofollow">Mastodon</a></li>\n'
+    '            <li><a class="share__link share__link--email" href="mailto:?subject={title}&amp;body={url}" rel="noopener noreferrer">{email_label}</a></li>\n'
+    '            <li><a class="share__link share__link--copy" href="{share_url}" rel="noopener noreferrer" data-copy-link data-copied-label="{copied_label}">{copy_label}</a></li>\n'
+    "        </ul>\n"
+    '        <p class="share__status visually-hidden" role="status" data-copy-status></p>\n'
+    "    </section>\n"
+    "\n"
+)
+
+
+@register.simple_tag
+def share_links(share_url, page):
+    """The share links of a post, written in Python with the escaping the template's `{{ }}` and
+    `|urlencode:""` gave: the same markup, a tenth of the work."""
+    url = conditional_escape(urlencode_filter(share_url, ""))
+    title = conditional_escape(urlencode_filter(page.title, ""))
+    return mark_safe(  # noqa: S308 - every value escaped
+        SHARE_LINKS.format(
+            heading=conditional_escape(gettext("Seite Teilen Über:")),
+            native_label=conditional_escape(gettext("Teilen …")),
+            email_label=conditional_escape(gettext("E-Mail")),
+            copied_label=conditional_escape(gettext("Link kopiert")),
+            copy_label=conditional_escape(gettext("Link kopieren")),
+            share_title=conditional_escape(page.title),
+            share_url=conditional_escape(share_url),
+            url=url,
+            title=title,
+            page_url=conditional_escape(page.url),
+        )
+    )

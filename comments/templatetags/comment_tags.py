@@ -1,6 +1,8 @@
 """What the comment section under a post shows: `{% comment_section page as section %}` and the
 filters for a comment's text and its author's initials."""
 
+import operator
+
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from django import template
@@ -27,6 +29,7 @@ from ..threads import (
     LANDING_PARAMETER,
     ORDERS,
     ThreadChoice,
+    as_instances,
     ordered_roots,
     page_count,
     page_holding,
@@ -37,6 +40,13 @@ from ..utils import edit_window_open, preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
 
 register = template.Library()
+_is_public = operator.attrgetter("is_public")
+
+
+# `comment.pk` as one C call for a row (threads.CommentRow): the thread reads it for every comment of the post.
+_pk_of = operator.attrgetter("pk")
+
+
 # `<time datetime>` of a comment, to the second (blog_tags' filter, so the comment templates need no other library).
 register.filter("iso_datetime", iso_datetime)
 
@@ -115,7 +125,7 @@ class CommentSection:
 
     @cached_property
     def count(self):
-        return sum(1 for comment in self.comments if comment.is_public)
+        return sum(map(_is_public, self.comments))  # is_public is a bool: the number of public comments
 
     @cached_property
     def waiting_count(self):
@@ -139,9 +149,10 @@ class CommentSection:
     def ordered_tree(self):
         """The top-level threads in the chosen order (comments/threads.py)."""
         recommended = {comment.thread_id for comment in self.comments if comment.is_recommended}
-        by_root = {node["comment"].pk: node for node in self.tree}
+        pk_of = _pk_of
+        by_root = {pk_of(node["comment"]): node for node in self.tree}
         roots = ordered_roots([node["comment"] for node in self.tree], self.choice.order, recommended)
-        return [by_root[root.pk] for root in roots]
+        return [by_root[pk_of(root)] for root in roots]
 
     @cached_property
     def number(self):
@@ -175,9 +186,12 @@ class CommentSection:
         pending = list(self.shown_tree)
         while pending:
             node = pending.pop()
-            shown.append(node["comment"])
+            shown.append(node)
             pending.extend(node["children"])
-        ensure_html(shown)
+        # Instances (the stored HTML may be written back) of the shown comments only (threads.as_instances).
+        for node, comment in zip(shown, as_instances([node["comment"] for node in shown]), strict=True):
+            node["comment"] = comment
+        ensure_html([node["comment"] for node in shown])
         actions = CommentActions(self.choice.query(number=self.number).removeprefix("?"))
         return thread_html(self._walk(self.shown_tree), actions)
 
@@ -236,13 +250,23 @@ class CommentSection:
         """Nested nodes in thread order; replies whose parent is not shown are left out."""
         nodes = {}
         roots = []
+        # `_can_reply` for each comment, inline: this loop runs for every comment of the post.
+        replies_open = not self.closed
+        max_level = self.max_level
+        pk_of = _pk_of
         for comment in comments:
-            node = {"comment": comment, "children": [], "can_reply": self._can_reply(comment)}
-            nodes[comment.pk] = node
-            if comment.parent_id == comment.pk:
+            pk = pk_of(comment)
+            node = {
+                "comment": comment,
+                "children": [],
+                "can_reply": replies_open and comment.is_public and comment.level < max_level,
+            }
+            nodes[pk] = node
+            parent_id = comment.parent_id
+            if parent_id == pk:
                 roots.append(node)
-            elif comment.parent_id in nodes:
-                nodes[comment.parent_id]["children"].append(node)
+            elif parent_id in nodes:
+                nodes[parent_id]["children"].append(node)
         return roots
 
     def _can_edit(self, comment):

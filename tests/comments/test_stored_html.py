@@ -124,3 +124,10 @@ def test_thread_keeps_nesting_staff_mark_permalinks_and_reply_links(client, post
     assert html.select_one(f"#c{reply.pk} .comment__permalink")["href"] == f"/kommentare/{reply.pk}/"
     link = html.select_one(f"#kommentar-{parent.pk} > .comment__actions .comment__reply")
     assert link["href"] == f"?antwort={parent.pk}#kommentieren" and link["data-reply-name"] == "Anna"
+
+
+def test_reply_names_are_escaped_as_html_escape_does():
+    import html
+
+    for name in ('<script>alert("x")</script>', "O'Brien & Söhne", "&amp; schon escaped", "", "Ä > B < C"):
+        assert name.translate(rendering._HTML_ESCAPES) == html.escape(name)
