@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py                  # all: site_bench.py, then the others (*_bench.py)
     .venv/bin/python bench/run.py --only site      # one of them
     .venv/bin/python bench/run.py --quick          # passed on to site_bench.py and speed_bench.py (no 10,000 posts)
-    .venv/bin/python bench/run.py --summary        # only the table of targets from the last runs
+    .venv/bin/python bench/run.py --summary        # only the table of targets from the last runs (also
+                                                   # written to RESULTS.md, e.g. after single benchmarks)
 
 At the end it prints every figure that has a target next to it, with the verdict the benchmark computed
 (bench/targets.py), and writes that table as the "## Targets" section of RESULTS.md.
@@ -37,10 +38,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", help="run only <name>_bench.py")
     parser.add_argument("--quick", action="store_true", help="smaller site and speed benchmarks (no 10,000 posts)")
-    parser.add_argument("--summary", action="store_true", help="only print the targets of the last runs")
+    parser.add_argument(
+        "--summary", action="store_true", help="only the targets of the last runs (printed, and written to RESULTS.md)"
+    )
     options = parser.parse_args()
     if options.summary:
-        print(summary())
+        table = summary()
+        print(table)
+        write_section("## Targets", TARGETS_INTRO + table)
         return
     scripts = sorted(BENCH_DIR.glob("*_bench.py"), key=lambda path: (path.name != "site_bench.py", path.name))
     if options.only:

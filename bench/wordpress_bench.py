@@ -162,7 +162,8 @@ def child_parse(export):
     return {"items": items, "seconds": seconds, "traced_peak_mb": peak / 2**20, "rss_mb": peak_rss_mb()}
 
 
-def child_import(export, database_url, workdir, rerun):
+def prepare_site(database_url, workdir):
+    """Django set up on `database_url` (migrated), with a home page and a post index to import into."""
     sys.path.insert(0, str(BASE_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     os.environ["DEBUG"] = "0"
@@ -178,13 +179,18 @@ def child_import(export, database_url, workdir, rerun):
 
     from blog.models import BlogIndexPage
     from home.models import HomePage
-    from wordpress.importer import WordPressImporter
 
     call_command("migrate", verbosity=0)
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="WIR. LEBEN. EIFEL.", slug="start-bench"))
     home.add_child(instance=BlogIndexPage(title="Beiträge", slug="beitraege"))
     Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+
+
+def child_import(export, database_url, workdir, rerun):
+    prepare_site(database_url, workdir)
+    from wordpress.importer import WordPressImporter
+
     rss_before = peak_rss_mb()
     runs = []
     for _run in range(2 if rerun else 1):

@@ -99,20 +99,20 @@ class NamedSlugMixin:
             self.slug = free_slug(type(self), german_slug(self.name) or "eintrag", exclude_pk=self.pk)
 
 
-def with_listing_data(queryset):
+def with_listing_data(queryset, extra_images=()):
     """What every list of posts shows (title, date, teaser, image, authors, categories and what other apps
     registered, such as the comment count) in a fixed number of queries, whatever the number of posts:
     the one place listing querysets are built. The posts with their image and the registered columns,
-    then their authors and categories together (blog/listings.py), then the image's renditions."""
+    then their authors, categories and the images' renditions together (blog/listings.py), with the
+    renditions of `extra_images` (images the page shows beside the listing, such as the author's photo)."""
     listing = (
         public(queryset.live())
         .defer_streamfields()
         .select_related("featured_image")
         .annotate(**listing_annotations())
-        .prefetch_related("featured_image__renditions")
         .order_by("-date", "-first_published_at", "-pk")
     )
-    listing._iterable_class = ListingIterable
+    listing._iterable_class = ListingIterable.with_extra_images(extra_images) if extra_images else ListingIterable
     return listing
 
 
@@ -323,7 +323,8 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         depends_on(author_tag(author.pk))
         return self.render_listing(
             request,
-            self.posts().filter(post_authors__author=author),
+            # The photo's renditions come with the listing's authors and categories (blog/listings.py).
+            self.posts(extra_images=[author.photo]).filter(post_authors__author=author),
             archive_title=_("Beiträge von %(name)s") % {"name": author.name},
             archive_description=author.bio,
             route=("author", [slug]),
@@ -393,16 +394,20 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     # --- Helpers --------------------------------------------------------------------------
 
-    def posts(self):
-        """The live posts of this index, newest first, ready for a listing."""
-        return with_listing_data(BlogPostPage.objects.child_of(self))
+    def posts(self, extra_images=()):
+        """The live posts of this index, newest first, ready for a listing (`with_listing_data`)."""
+        return with_listing_data(BlogPostPage.objects.child_of(self), extra_images)
 
     def public_tag(self, slug):
         """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
         scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
         before its first post is public. Only 200 responses are cached, so the 404 is never served stale."""
-        tag = get_object_or_404(PostTag, slug=slug)
-        if not self.posts().filter(tagged_items__tag=tag).exists():
+        # One query: the tag, and whether a public post carries it (the same posts as `posts()`).
+        carried = public(BlogPostPage.objects.child_of(self).live()).filter(tagged_items__tag=OuterRef("pk"))
+        tag = PostTag.objects.filter(slug=slug).annotate(carried=Exists(carried)).first()
+        if tag is None:
+            raise Http404
+        if not tag.carried:
             raise Http404(_("Zu diesem Schlagwort gibt es keine Beiträge."))
         return tag
 

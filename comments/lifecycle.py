@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
+from core.bulk import insert_chain
 from core.text import is_number
 
 from .models import HELD_STATUSES, REMOVED_STATUSES, PostComment, ReplySubscription, Status
@@ -50,6 +51,9 @@ from .rendering import store_html
 
 # Sent after commit with `post_id` (the post's page id, an int) when what readers see changed.
 public_comments_changed = Signal()
+# Sent inside the transaction that anonymised comments, with `comment_ids`: whoever kept something
+# derived from their personal data (the WordPress import's ledger) forgets it in the same transaction.
+comments_anonymised = Signal()
 
 NAME_MAX_LENGTH = 50  # django_comments' user_name column
 STAFF_FALLBACK_NAME = "Redaktion"
@@ -575,6 +579,7 @@ def anonymise(comments, user=None):
         )
         # Without an address there is nobody to notify.
         ReplySubscription.objects.filter(comment__in=[comment.pk for comment in comments]).delete()
+        comments_anonymised.send(sender=PostComment, comment_ids=[comment.pk for comment in comments])
         _store_public_html([comment.pk for comment in comments])
         _announce({comment.object_pk for comment in comments if comment.is_public})
     return len(comments)
@@ -627,25 +632,6 @@ def update_imported(comment, values, status, user=None):
     return True
 
 
-def _insert_many(comments):
-    """INSERT unsaved PostComments, one statement per table. `bulk_create` refuses multi-table models
-    (PostComment → XtdComment → django_comments' Comment), so this does what `Model.save` does for each
-    table of the chain, for many rows at once."""
-    chain = [*reversed(PostComment._meta.get_parent_list()), PostComment]
-    base = chain[0]
-    fields = [field for field in base._meta.local_concrete_fields if not field.primary_key]
-    rows = base._base_manager._insert(comments, fields=fields, returning_fields=[base._meta.pk])
-    for comment, (pk,) in zip(comments, rows, strict=True):
-        setattr(comment, base._meta.pk.attname, pk)
-    for model in chain[1:]:
-        for comment in comments:
-            setattr(comment, model._meta.pk.attname, getattr(comment, base._meta.pk.attname))
-        model._base_manager._insert(comments, fields=list(model._meta.local_concrete_fields))
-    for comment in comments:
-        comment._state.adding = False
-        comment._state.db = PostComment.norel_objects.db
-
-
 def create_imported(comments):
     """Insert many new imported comments at once (the WordPress import of a post's new threads).
 
@@ -684,7 +670,7 @@ def create_imported(comments):
                 parent = comment.import_parent
                 comment.parent_id = parent.pk if parent is not None else 0
                 comment.thread_id = parent.thread_id if parent is not None else 0
-            _insert_many(batch)
+            insert_chain(PostComment, batch)
             if level == 0:
                 PostComment.norel_objects.filter(pk__in=[root.pk for root in batch]).update(
                     thread_id=F("pk"), parent_id=F("pk")

@@ -36,7 +36,7 @@ class OneQuerySiteSetting(BaseSiteSetting):
 
 def load_site_settings(request):
     """Every `OneQuerySiteSetting` of the request's site, in one query, cached on the request. A setting
-    whose row does not exist yet is left to Wagtail's `for_request`, which creates it."""
+    whose row does not exist yet gives its defaults, unsaved."""
     from django.apps import apps
 
     from wagtail.models import Site
@@ -58,7 +58,7 @@ def load_site_settings(request):
         try:
             settings = getattr(row, name)
         except model.DoesNotExist:
-            continue
+            settings = model(site=site)  # not saved yet: the defaults, unsaved (core/sites.py)
         settings._request = request
         setattr(request, model.get_cache_attr_name(), settings)
 

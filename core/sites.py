@@ -103,7 +103,9 @@ def find_site(request):
         try:
             setting = getattr(site, name)
         except model.DoesNotExist:
-            continue  # not created yet: Wagtail's for_request creates it
+            # Not saved yet: the defaults, unsaved. A page view writes nothing (Wagtail's for_request
+            # would create the row, and concurrent first readers raced to); the admin creates it on edit.
+            setting = model(site=site)
         setting._request = request
         setattr(request, model.get_cache_attr_name(), setting)
     return site

@@ -25,6 +25,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.models import BlogIndexPage, BlogPostPage
+from comments.models import PostComment
 from core.cache import deferred_invalidation
 
 from . import wxr
@@ -93,7 +94,7 @@ class WordPressImporter:
                 "Es gibt keine Beitragsübersicht („Beiträge“), unter der die Beiträge angelegt werden können."
             )
             return self.report
-        self.ledger = Ledger(self.undo)
+        self.ledger = Ledger(self.undo, windowed_models=(BlogPostPage, PostComment))
         self.redirects = RedirectImporter(self)
         self.authors = AuthorImporter(self)
         self.categories = CategoryImporter(self)
@@ -106,6 +107,7 @@ class WordPressImporter:
             disable_reference_index_auto_update(),
             deferred_search_index() as indexed,
         ):
+            self.indexed = indexed
             if self.dry_run:
                 with transaction.atomic():
                     self.import_all()
@@ -143,10 +145,20 @@ class WordPressImporter:
             self.scan_error = str(error)
 
     def import_all(self):
-        # The new comments of a batch's posts go in together, before the batch commits.
-        batch = Batch(ITEMS_PER_TRANSACTION, before_commit=self.flush_comments)
+        # A batch's new posts, their comments and redirects go in together, before the batch commits.
+        batch = Batch(ITEMS_PER_TRANSACTION, before_commit=self.flush)
+        chunk = []  # posts read ahead, to look up their ledger entries together
         try:
             for kind, data in wxr.read_wxr(self.path):
+                if kind == "item" and data.post_type == "post":
+                    chunk.append(data)
+                    if len(chunk) == ITEMS_PER_TRANSACTION:
+                        self.import_chunk(batch, chunk)
+                        chunk = []
+                    continue
+                if chunk:
+                    self.import_chunk(batch, chunk)
+                    chunk = []
                 batch.open()
                 if kind == "author":
                     label = _("Autor(in) „%(name)s“") % {"name": data.display_name}
@@ -159,18 +171,61 @@ class WordPressImporter:
                     self.import_item(data)
                 batch.tick()
         except wxr.WXRError as error:
+            # What came before the broken part is imported.
+            if chunk:
+                self.import_chunk(batch, chunk)
+                chunk = []
             self.report.fatal = str(error)
         except BaseException:
             batch.close(rollback=True)
             raise
+        if chunk:
+            self.import_chunk(batch, chunk)
         batch.close()
         if self.done_posts % PROGRESS_EVERY:
             self.report_progress()
         if self.report.counts[Kind.POST]["created"] or self.report.counts[Kind.POST]["unchanged"]:
+            batch.open()
             label = _("Weiterleitung %(path)s") % {"path": "/feed/"}
             self.guarded(label, self.redirects.ensure, "/feed/", self.blog_index, "/feed/")
             label = _("Weiterleitung %(path)s") % {"path": "/comments/feed/"}
             self.guarded(label, self.redirects.ensure, "/comments/feed/", None, "", reverse("comments-feed"))
+            batch.close()
+
+    def import_chunk(self, batch, items):
+        """A batch of posts in one transaction: their ledger entries, existing rows, slugs and old
+        addresses asked for together first; what was read for them is dropped after the commit, so
+        memory does not grow with the export."""
+        batch.close()
+        batch.open()
+        try:
+            self.posts.prefetch(items)
+            for item in items:
+                if any(post.key == item.wp_id for post in self.posts.pending):
+                    self.flush()  # the same post twice in the export: the first must be written first
+                self.import_item(item)
+            batch.close()
+        except BaseException:
+            batch.close(rollback=True)
+            raise
+        finally:
+            self.end_window()
+
+    def end_window(self):
+        self.ledger.end_window()
+        self.posts.end_window()
+
+    def flush(self):
+        """Before a commit: the new posts since the last one, then their comments and redirects."""
+        mark = self.undo.mark()
+        self.posts.flush()
+        self.flush_comments()
+        self.redirects.flush()
+        self.undo.forget_before(mark)
+
+    def note_indexed(self, model, pks):
+        """Objects written without `save()` (bulk INSERTs), for the search index at the end of the run."""
+        self.indexed.setdefault(model, set()).update(pks)
 
     def import_item(self, item):
         if item.post_type != "post":
@@ -270,15 +325,42 @@ def deferred_search_index():
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
     backends = list(get_search_backends(with_auto_update=True))
-    for model, pks in noted.items():
-        pks = sorted(pks)
-        for start in range(0, len(pks), INDEX_CHUNK):
-            # The model's own indexing queryset: it prefetches what its search fields follow.
-            objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + INDEX_CHUNK]))
-            if model is BlogPostPage:
-                with_categories_in_memory(objects)
-            for backend in backends:
-                backend.add_bulk(model, objects)
+    with searchable_values_read_once() as memo:
+        for model, pks in noted.items():
+            pks = sorted(pks)
+            for start in range(0, len(pks), INDEX_CHUNK):
+                # The model's own indexing queryset: it prefetches what its search fields follow.
+                objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + INDEX_CHUNK]))
+                if model is BlogPostPage:
+                    with_categories_in_memory(objects)
+                for backend in backends:
+                    backend.add_bulk(model, objects)
+                memo.clear()
+
+
+@contextlib.contextmanager
+def searchable_values_read_once():
+    """The PostgreSQL backend reads each search field of an object once per part of its index entry
+    (title, autocomplete, body, their plain texts): a post's body is turned into text five times. While
+    the run indexes its objects, a field's value is read once per object (the caller clears the memo
+    after each chunk)."""
+    from modelsearch.index import BaseField
+
+    memo = {}
+    get_value = BaseField.get_value
+
+    def read_once(field, obj):
+        key = (field.field_name, id(obj))
+        if key not in memo:
+            # The object is kept with its value: no other object can take its id while the memo lives.
+            memo[key] = (obj, get_value(field, obj))
+        return memo[key][1]
+
+    BaseField.get_value = read_once
+    try:
+        yield memo
+    finally:
+        BaseField.get_value = get_value
 
 
 def with_categories_in_memory(posts):

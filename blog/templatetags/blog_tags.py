@@ -130,6 +130,36 @@ def page_link(context, number):
     return f"?{encoded}" if encoded else context["request"].path
 
 
+@register.simple_tag(takes_context=True)
+def post_cards(context, posts, featured=False, heading="h2"):
+    """`{% post_cards posts %}`: the cards of a list of posts (blog/cards.py); `featured=True` for the home
+    page's large card, `heading="h3"` below a section heading. Categories link to their archives when the
+    context has the post index (`blog_index`)."""
+    from blog.cards import post_cards as render
+
+    if posts is None:
+        return ""
+    if hasattr(posts, "pk"):
+        posts = [posts]
+    return render(posts, context.get("request"), context.get("blog_index") or None, featured, heading)
+
+
+@register.simple_tag(takes_context=True)
+def archive_category_tree(context, nodes):
+    """`{% archive_category_tree categories %}`: the sidebar's category tree (blog/sidebar.py)."""
+    from blog.sidebar import category_tree
+
+    return category_tree(nodes, blog_index_for(context), context.get("request"), context.get("category"))
+
+
+@register.simple_tag(takes_context=True)
+def archive_month_list(context, months):
+    """`{% archive_month_list months %}`: the sidebar's months with their posts (blog/sidebar.py)."""
+    from blog.sidebar import month_list
+
+    return month_list(months, blog_index_for(context), context.get("request"))
+
+
 @register.filter
 def hostname(url):
     """`https://www.youtube.com/watch?v=…` → `youtube.com`: where a link leads, for readers."""

@@ -277,15 +277,18 @@ def count_comments(posts):
     posts = [post for post in posts if getattr(post, "pk", None)]
     if not posts:
         return ""
-    counts = dict(
-        PostComment.norel_objects.filter(
-            content_type=ContentType.objects.get_for_model(BlogPostPage),
-            object_pk__in=[str(post.pk) for post in posts if not hasattr(post, "comment_count")],  # listings bring it
-            is_public=True,
+    uncounted = [str(post.pk) for post in posts if not hasattr(post, "comment_count")]  # listings bring it
+    counts = (
+        dict(
+            PostComment.norel_objects.filter(
+                content_type=ContentType.objects.get_for_model(BlogPostPage), object_pk__in=uncounted, is_public=True
+            )
+            .values("object_pk")
+            .annotate(total=Count("pk"))
+            .values_list("object_pk", "total")
         )
-        .values("object_pk")
-        .annotate(total=Count("pk"))
-        .values_list("object_pk", "total")
+        if uncounted
+        else {}
     )
     for post in posts:
         post.comment_count = counts.get(str(post.pk), getattr(post, "comment_count", 0))

@@ -58,3 +58,22 @@ def test_the_same_site_as_wagtail_for_every_host_and_port(home_page, setup):
         assert (found and found.pk) == (expected and expected.pk), (host, port)
         if found is not None:
             assert found.root_page.specific_class is type(found.root_page)  # the home page as its class
+
+
+def test_a_page_view_of_a_site_without_settings_rows_writes_none_and_uses_the_defaults(post, client):
+    """Concurrent first readers raced to create the rows (SQLite: "table is locked", a 503)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comments.models import CommentSettings
+    from core.models import SiteSettings
+
+    SiteSettings.objects.all().delete()
+    CommentSettings.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(post.url)
+    assert response.status_code == 200
+    assert 'id="kommentieren"' in response.content.decode()  # the comment form: comments open by default
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert not SiteSettings.objects.exists()
+    assert not CommentSettings.objects.exists()

@@ -75,3 +75,93 @@ def test_the_run_invalidates_the_caches_once_at_the_end(run_import, export_path)
     after = core_cache.read_clock()
     assert after == before + 1  # one tick for the whole run, not one per saved row
     assert not core_cache.is_fresh([LISTINGS_TAG], before)
+
+
+def assert_tree_consistent(index):
+    """What `manage.py fixtree` checks, and what Wagtail's tree API answers for the post index."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from wagtail.models import Page
+
+    from blog.models import BlogPostPage
+
+    assert Page.find_problems() == ([], [], [], [], [])
+    output = StringIO()
+    call_command("fixtree", "--noinput", stdout=output)
+    assert "No problems found" in output.getvalue()
+    index.refresh_from_db()
+    children = list(index.get_children().specific())
+    assert index.numchild == len(children) == BlogPostPage.objects.child_of(index).count()
+    assert len({child.path for child in children}) == len(children)
+    for child in children:
+        assert child.get_parent().pk == index.pk
+        assert child.depth == index.depth + 1
+        assert child.url_path == f"{index.url_path}{child.slug}/"
+    return children
+
+
+def test_posts_written_in_bulk_keep_the_page_tree_consistent(imported, blog_index):
+    from wagtail.models import Revision
+
+    from blog.models import BlogPostPage
+
+    children = assert_tree_consistent(blog_index)
+    assert len(children) == BlogPostPage.objects.count() > 3
+    for post in children:
+        # Each new post has its one revision, as Wagtail's save_revision writes it, and its audit entries.
+        revision = Revision.objects.get(object_id=str(post.pk))
+        assert post.latest_revision_id == revision.pk
+        assert revision.as_object().title == post.title
+        assert post.live_revision_id == (revision.pk if post.live and not post.go_live_at else None)
+        assert PageLogEntry.objects.filter(page=post, action="wagtail.create").count() == 1
+    # An editor adds a post after the import: treebeard continues the tree where the import left it.
+    blog_index.refresh_from_db()
+    later = blog_index.add_child(instance=BlogPostPage(title="Nachher", slug="nachher", date=children[0].date))
+    assert later.path > max(child.path for child in children)
+    assert_tree_consistent(blog_index)
+
+
+def test_an_import_after_an_editors_post_continues_the_tree_behind_it(run_import, export_path, blog_index):
+    from blog.models import BlogPostPage
+
+    first = blog_index.add_child(instance=BlogPostPage(title="Vorher", slug="vorher"))
+    run_import(export_path)
+    children = assert_tree_consistent(blog_index)
+    assert children[0].pk == first.pk
+    assert all(child.path > first.path for child in children[1:])
+    # A rerun adds nothing to the tree.
+    run_import(export_path)
+    assert assert_tree_consistent(blog_index) == children
+
+
+def test_posts_written_in_bulk_have_the_reference_index_wagtail_would_write(imported):
+    from wagtail.models import ReferenceIndex
+
+    from blog.models import Author, BlogPostPage
+
+    post = BlogPostPage.objects.filter(live=True).first()
+
+    def rows():
+        return sorted(
+            ReferenceIndex.objects.filter(object_id=str(post.pk)).values_list(
+                "content_type_id", "base_content_type_id", "to_content_type_id", "to_object_id", "model_path"
+            )
+        )
+
+    written = rows()
+    assert any(row[4].startswith("post_authors") for row in written)
+    assert ReferenceIndex.get_references_to(Author.objects.get(pk=post.authors[0].pk)).exists()
+    ReferenceIndex.create_or_update_for_object(post)
+    assert rows() == written
+
+
+def test_the_run_keeps_no_ledger_of_posts_or_comments_in_memory(blog_index, media_dir, export_path):
+    from wordpress.importer import WordPressImporter
+
+    run = WordPressImporter(export_path, media_dir=media_dir)
+    run.run()
+    assert run.report.counts["post"]["created"] > 3
+    assert not run.ledger.entries("post") and not run.ledger.entries("comment")
+    assert not run.redirects.pending and not run.posts.pending and not run.comments.pending

@@ -67,6 +67,25 @@ def test_an_anonymised_comment_is_not_given_its_name_and_address_back(run_import
     assert kept_count(output) == 1
 
 
+def test_anonymising_or_deleting_a_comment_leaves_no_hash_of_its_address_in_the_ledger(run_import, export_path):
+    # The ledger's hashes cover the name and the address: with a database dump they would confirm a
+    # guessed address of a comment anonymised or deleted on request (wordpress/signals.py).
+    run_import(export_path)
+    lifecycle.anonymise([comment(501)])
+    lifecycle.delete(comment(503))
+    ledger = dict(ImportedObject.objects.filter(kind="comment").values_list("wp_id", "extra"))
+    for wp_id in ("501", "503"):
+        assert "hash" not in ledger[wp_id] and "source" not in ledger[wp_id], ledger[wp_id]
+    others = [extra for wp_id, extra in ledger.items() if wp_id not in ("501", "503")]
+    assert others and all(extra["hash"] and extra["source"] for extra in others)
+
+    output = run_import(export_path)  # the same export again: neither comes back as it was
+    erna = comment(501)
+    assert (erna.user_name, erna.user_email, erna.user_url) == ("Anonym", "", "")
+    assert comments_row(output)[:2] == ["0", "0"]  # nothing created, nothing updated
+    assert not ImportedObject.objects.filter(kind="comment", wp_id__in=["501", "503"], extra__has_key="hash").exists()
+
+
 def test_a_comment_whose_status_a_moderator_changed_keeps_status_and_text(run_import, export_path, erna_rewritten):
     run_import(export_path)
     lifecycle.apply(comment(501), "withdraw")

@@ -104,7 +104,7 @@ class ObjectImporter:
         if entry is None:
             obj = self.create(key, data)
             if obj is not None:
-                self.ledger.record(self.kind, key, obj, self.ledger_data(obj, data, digest, None), self.model)
+                self.record_created(key, obj, data, digest)
             return obj
         obj = self.load(entry)
         if entry.extra.get("hash") == digest:
@@ -130,6 +130,10 @@ class ObjectImporter:
     def update(self, obj, data, entry):
         """WordPress changed it: write the change. False when it is not written (counted as skipped)."""
         raise NotImplementedError
+
+    def record_created(self, key, obj, data, digest):
+        """Note the new object in the ledger (a subclass that writes its objects later notes them then)."""
+        self.ledger.record(self.kind, key, obj, self.ledger_data(obj, data, digest, None), self.model)
 
     def unchanged(self, obj, data):
         """Nothing to write; a subclass may still need the object (redirects, maps of this run)."""

@@ -35,6 +35,18 @@ WORDPRESS_COMMENT_STATUS = {
 ROW_FIELDS = ("user_name", "user_email", "user_url", "comment", "submit_date")
 
 
+def source_hash(comment, post_date):
+    """The hash of what WordPress sent for a comment (and the post's date, its fallback date): when it is
+    the one the ledger noted, the comment is unchanged without converting its text again. Ledger rows
+    written before this hash existed are compared the long way (`comment_hash`).
+
+    Without the IP address, as `comment_hash`: the site keeps at most a shortened one, for a limited time
+    (or none), and a hash over the full address and fields the row holds gives the address back by trying
+    every IPv4 address. A changed address alone changes nothing in the row's hash either."""
+    fields = ("author", "email", "url", "content", "date", "date_gmt", "approved", "comment_type", "parent_id")
+    return content_hash([*(getattr(comment, name) for name in fields), post_date])
+
+
 def comment_hash(values, status):
     """The hash of what a comment's row holds (the IP address aside: it is purged on its own)."""
     data = {name: values[name] for name in ROW_FIELDS}
@@ -61,10 +73,14 @@ class CommentImporter:
             return None
         return truncate_ip(address)
 
-    def import_for_post(self, page_id, item, post_date):
+    def import_for_post(self, page, item, post_date):
+        """`page` has the post's `pk`; for a new post it is set when the batch's posts are written, before
+        `flush` inserts their comments."""
         if not item.comments:
             return
         by_id = {comment.wp_id: comment for comment in item.comments}
+        # Usually prefetched with the batch's other posts (WordPressImporter.import_chunk): no query.
+        self.ledger.prefetch(self.kind, by_id, PostComment)
         entries = self.ledger.entries(self.kind)
         order = sorted(item.comments, key=lambda c: (c.date_gmt or c.date, int_or_zero(c.wp_id)))
         placed = {}  # WordPress id → the PostComment it is (new, or loaded when a new reply needs it)
@@ -73,6 +89,14 @@ class CommentImporter:
         loaded = None
         for comment in order:
             entry = entries.get(comment.wp_id)
+            source = source_hash(comment, post_date)
+            if entry is not None and entry.extra.get("source") == source:
+                # WordPress sent exactly what the import wrote from last time: nothing to convert.
+                if self.ledger.exists(PostComment, entry.object_id):
+                    self.report.count(self.kind, "unchanged")
+                else:
+                    self.report.skip(self.kind, str(CHANGED_IN_SITE))  # deleted here: not imported again
+                continue
             values, status = self.values(comment, entry, post_date)
             if values is None:
                 continue
@@ -81,21 +105,27 @@ class CommentImporter:
                     self.report.skip(self.kind, str(CHANGED_IN_SITE))  # deleted here: not imported again
                 elif entry.extra.get("hash") == comment_hash(values, status):
                     self.report.count(self.kind, "unchanged")
+                    # A ledger row without this run's source hash (older, or one with the IP address in it)
+                    # gets it, so the next run compares it the short way and no old hash is kept.
+                    extra = {**entry.extra, "source": source}
+                    self.ledger.record(self.kind, comment.wp_id, PostComment(pk=entry.object_id), extra, PostComment)
                 else:
-                    changed.append((comment.wp_id, entry, values, status))
+                    changed.append((comment.wp_id, entry, values, status, source))
                 continue
             if loaded is None:
                 loaded = PostComment.norel_objects.in_bulk(existing_ids) if existing_ids else {}
             parent = self.parent(comment, by_id, placed, entries, loaded)
             instance = PostComment(
                 content_type=self.content_type,
-                object_pk=str(page_id),
+                object_pk=str(page.pk),
                 site_id=settings.SITE_ID,
                 status=status,
                 is_public=False,
                 is_removed=status in REMOVED_STATUSES,
                 **values,
             )
+            instance.import_page = page
+            instance.import_source = source
             instance.import_parent = parent
             instance.level = parent.level + 1 if parent is not None else 0
             if parent is None or getattr(parent, "import_new", False):
@@ -106,7 +136,8 @@ class CommentImporter:
                 instance.parent_id = parent.pk
                 instance.save()
                 lifecycle.record_imported(instance)
-                one_by_one.append((comment.wp_id, instance, {"hash": comment_hash(values, status), "status": status}))
+                extra = {"hash": comment_hash(values, status), "status": status, "source": source}
+                one_by_one.append((comment.wp_id, instance, extra))
             placed[comment.wp_id] = instance
         for row in new:
             self.run.undo.append(self.pending, row)  # inserted with the other posts' (flush)
@@ -119,11 +150,19 @@ class CommentImporter:
     def flush(self):
         """Insert the new threads of the posts since the last flush (the run calls it before each commit)."""
         pending, self.pending = self.pending, []
+        # The comments of a post that could not be written wait for the next run.
+        pending = [row for row in pending if row[1].import_page.pk is not None]
         if not pending:
             return
+        for _wp_id, instance, _status, _values in pending:
+            instance.object_pk = str(instance.import_page.pk)
         lifecycle.create_imported([instance for _wp_id, instance, _status, _values in pending])
         rows = [
-            (wp_id, instance, {"hash": comment_hash(values, status), "status": status})
+            (
+                wp_id,
+                instance,
+                {"hash": comment_hash(values, status), "status": status, "source": instance.import_source},
+            )
             for wp_id, instance, status, values in pending
         ]
         self.ledger.record_many(self.kind, rows)
@@ -185,8 +224,8 @@ class CommentImporter:
 
     def update_changed(self, changed):
         """WordPress changed these comments: written where nobody changed them here since the import."""
-        rows = PostComment.norel_objects.in_bulk([entry.object_id for _wp_id, entry, _values, _status in changed])
-        for wp_id, entry, values, status in changed:
+        rows = PostComment.norel_objects.in_bulk([entry.object_id for _wp_id, entry, _values, _status, _s in changed])
+        for wp_id, entry, values, status, source in changed:
             current = rows.get(entry.object_id)
             site_values = {name: getattr(current, name) for name in ROW_FIELDS} if current else None
             if current is None or comment_hash(site_values, current.status) != entry.extra.get("hash"):
@@ -196,5 +235,6 @@ class CommentImporter:
                 self.report.skip(self.kind, str(CHANGED_IN_SITE))
                 continue
             digest = comment_hash(values, status)
-            self.ledger.record(self.kind, wp_id, current, {"hash": digest, "status": status}, PostComment)
+            extra = {"hash": digest, "status": status, "source": source}
+            self.ledger.record(self.kind, wp_id, current, extra, PostComment)
             self.report.count(self.kind, "updated")

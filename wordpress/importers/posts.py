@@ -3,19 +3,20 @@ over an editor's later revision."""
 
 from urllib.parse import urlparse
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.log_actions import log
 from wagtail.models import Page, PageViewRestriction
+from wagtail.models.pages import COMMENTS_RELATION_NAME
 from wagtail.rich_text import RichText
-from wagtail.signals import page_published
 
 from blog.models import BlogIndexPage, BlogPostAuthor, BlogPostPage, BlogPostTag, is_reserved_post_slug
 
 from ..content import ImageRef, convert_body, html_to_plain_text
 from ..models import ImportedObject
+from . import new_posts
 from .base import ObjectImporter, content_hash, make_slug, parse_wp_datetime
 
 Kind = ImportedObject.Kind
@@ -27,24 +28,35 @@ class PostImporter(ObjectImporter):
     kind = Kind.POST
     model = BlogPostPage
 
+    def __init__(self, run):
+        super().__init__(run)
+        self.pending = []  # new posts since the last flush (new_posts.PendingPost)
+        self.slugs = {}  # slug → taken below the index?, for the current batch
+
     def run_one(self, item):
         if item.status not in LIVE_STATUSES | DRAFT_STATUSES:
             self.report.skip(self.kind, _("Status „%(status)s“") % {"status": item.status or _("leer")})
             return
         self.fields = None
-        page_id = self.import_one(item.wp_id, item)
-        if page_id is None:
+        page = self.import_one(item.wp_id, item)
+        if page is None:
             return
-        self.run.comments.import_for_post(page_id, item, self.fields["posted_at"])
+        # A new post's page is written with the batch's (`flush`): its comments and redirects take its
+        # id from the PageRef then.
+        self.run.comments.import_for_post(page, item, self.fields["posted_at"])
         if item.status in LIVE_STATUSES:
-            link_path = urlparse(item.link).path if item.link else ""
-            page = PageRef(page_id)  # a redirect needs only the page's id
+            link_path = self.link_path(item)
             if link_path and link_path != "/":
                 self.run.redirects.ensure(link_path, page)
                 # WordPress's comment feed of the post leads to ours (comments/feeds.py).
-                feed = reverse("comments-post-feed", args=[page_id])
-                self.run.redirects.ensure(f"{link_path.rstrip('/')}/feed/", None, link=feed)
+                self.run.redirects.ensure(
+                    f"{link_path.rstrip('/')}/feed/", page, link=lambda: reverse("comments-post-feed", args=[page.pk])
+                )
             self.run.redirects.ensure(f"/?p={item.wp_id}", page)
+
+    @staticmethod
+    def link_path(item):
+        return urlparse(item.link).path if item.link else ""
 
     # The steps of ObjectImporter.import_one. Posts pass page ids around: an unchanged post is never loaded.
 
@@ -57,6 +69,9 @@ class PostImporter(ObjectImporter):
 
     def create(self, key, item):
         page = BlogPostPage(slug=self.post_slug(item), live=False, has_unpublished_changes=True)
+        # Taken from now on, for the batch's later posts: also by a scheduled post, which is written at once
+        # and so is not among the siblings the batch read before.
+        self.run.undo.set(self.slugs, page.slug, True)
         self.apply_fields(page, self.fields)
         now = timezone.now()
         posted_at = self.fields["posted_at"]
@@ -64,33 +79,85 @@ class PostImporter(ObjectImporter):
         if item.status in LIVE_STATUSES:
             page.first_published_at = posted_at
         if item.status in LIVE_STATUSES and not scheduled:
-            # Created live: what `revision.publish()` would write to a new page, written by the first
-            # save, instead of saving the page three times (create, revision, publish).
+            # Created live: what `revision.publish()` would write to a new page, written with the page,
+            # instead of saving the page three times (create, revision, publish).
             page.live, page.has_unpublished_changes = True, False
             page.first_published_at = posted_at or now
             page.last_published_at = now
+        if not scheduled:
+            # Written with the batch's other new posts (new_posts.write); checked here, as an item.
+            page.locale_id = self.run.blog_index.locale_id
+            # A new page has no admin comments: said in memory, so that its revision and reference index
+            # do not ask the database (modelcluster reads an unsaved child relation from there).
+            setattr(page, COMMENTS_RELATION_NAME, [])
+            page.latest_revision_created_at = now
+            new_posts.validate(page, page.live)
+            ref = PageRef(None)
+            self.run.undo.append(self.pending, new_posts.PendingPost(ref, page, key, item, None, None))
+            return ref
+        # Scheduled (rare): created and scheduled one by one, the way Wagtail does it.
         # A fresh instance: a rolled-back item must not leave a stale child count behind.
         BlogIndexPage.objects.get(pk=self.run.blog_index.pk).add_child(instance=page)
-        if page.live:
-            self.publish_new(page, item)
-        else:
-            # add_child has just validated the page (Page.save cleans it): the revision need not again.
-            self.save_revision(page, item, clean=False)
+        # add_child has just validated the page (Page.save cleans it): the revision need not again.
+        self.save_revision(page, item, clean=False)
         self.report.count(self.kind, "created")
         return PageRef(page.pk, page.latest_revision_id)
 
-    def publish_new(self, page, item):
-        """The first revision of a page created live, recorded as Wagtail records a publish: the page's
-        live revision, the "wagtail.publish" audit entry and the `page_published` signal (the caches
-        listen; the run collects their invalidations, core.cache.deferred_invalidation)."""
-        revision = page.save_revision(clean=False, changed=False)
-        Page.objects.filter(pk=page.pk).update(live_revision=revision)
-        page.live_revision = revision
-        log(page, "wagtail.publish", revision=revision, content_changed=True)
-        page_published.send(sender=BlogPostPage, instance=page, revision=revision)
-        if item.status == "private" or item.password:
-            self.sync_view_restriction(page, item)  # a new page has no restriction to remove
-        self.run.written_pages.append(page.pk)
+    def record_created(self, key, ref, item, digest):
+        if ref.pk is not None:
+            super().record_created(key, ref, item, digest)
+        else:
+            self.pending[-1].digest = digest  # recorded when the batch's pages are written (flush)
+
+    # New posts in bulk --------------------------------------------------------------------------
+
+    def prefetch(self, items):
+        """Before a batch: the ledger entries of its posts and comments, which of their pages and
+        comments still exist, and which of the slugs its new posts want are taken (a query each)."""
+        from comments.models import PostComment
+
+        self.ledger.prefetch(self.kind, [item.wp_id for item in items], BlogPostPage)
+        self.ledger.prefetch(Kind.COMMENT, [comment.wp_id for item in items for comment in item.comments], PostComment)
+        wanted = {self.base_slug(item) for item in items if self.ledger.get(self.kind, item.wp_id) is None}
+        if wanted:
+            taken = set(
+                Page.objects.child_of(self.run.blog_index).filter(slug__in=wanted).values_list("slug", flat=True)
+            )
+            self.slugs.update((slug, slug in taken) for slug in wanted)
+
+    def end_window(self):
+        self.slugs.clear()
+
+    def flush(self):
+        """Write the new posts since the last flush (the run calls it before each commit)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                new_posts.write(self.run.blog_index, pending)
+                for post in pending:
+                    if post.item.status == "private" or post.item.password:
+                        self.sync_view_restriction(post.page, post.item)  # a new page has none to remove
+                for post in pending:
+                    post.ref.pk, post.ref.revision_id = post.page.pk, post.page.latest_revision_id
+                self.ledger.record_many(
+                    self.kind,
+                    [
+                        (post.key, post.page, self.ledger_data(post.ref, post.item, post.digest, None))
+                        for post in pending
+                    ],
+                )
+        except Exception as error:  # noqa: BLE001 - reported per post; the next run creates them
+            for post in pending:
+                post.ref.pk = post.ref.revision_id = None
+                label = _("Beitrag %(id)s „%(title)s“") % {"id": post.item.wp_id, "title": post.item.title}
+                self.report.errors.append(f"{label}: {error}")
+            return
+        for _post in pending:
+            self.report.count(self.kind, "created")
+        self.run.note_indexed(BlogPostPage, [post.page.pk for post in pending])
+        new_posts.announce(pending)
 
     def update(self, ref, item, entry):
         page = BlogPostPage.objects.get(pk=ref.pk)
@@ -106,10 +173,6 @@ class PostImporter(ObjectImporter):
         if entry is not None and ref.revision_id is None:
             return entry.extra  # not written: what the ledger knew stays
         return {"hash": digest, "revision_id": ref.revision_id, "link": item.link}
-
-    def import_one(self, key, data):
-        ref = super().import_one(key, data)
-        return ref.pk if ref is not None else None
 
     # Fields --------------------------------------------------------------------------------------
 
@@ -223,11 +286,20 @@ class PostImporter(ObjectImporter):
         restrictions.delete()
         PageViewRestriction.objects.create(page=page, **wanted)
 
+    @staticmethod
+    def base_slug(item):
+        return make_slug(item.slug) or make_slug(item.title) or f"beitrag-{item.wp_id}"
+
+    def slug_taken(self, slug):
+        """By a sibling in the database or a new post of this batch (known ones are not asked again)."""
+        if slug not in self.slugs:
+            self.slugs[slug] = Page.objects.child_of(self.run.blog_index).filter(slug=slug).exists()
+        return self.slugs[slug]
+
     def post_slug(self, item):
-        base = make_slug(item.slug) or make_slug(item.title) or f"beitrag-{item.wp_id}"
-        siblings = Page.objects.child_of(self.run.blog_index)
+        base = self.base_slug(item)
         slug, number = base, 1
-        while is_reserved_post_slug(slug) or siblings.filter(slug=slug).exists():
+        while is_reserved_post_slug(slug) or self.slug_taken(slug):
             number += 1
             slug = f"{base}-{number}"
         if slug != base and item.slug:
