@@ -1,7 +1,9 @@
 """Posts, the post index, authors and categories."""
 
+import calendar
 import datetime
 import unicodedata
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,7 +36,7 @@ from core.text import GermanSlugPageMixin, german_slug, is_number
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
 from .blocks import PostBodyBlock
 from .categories import CategoryTree
-from .listings import ListingIterable, WindowCountPaginator, listing_annotations
+from .listings import CompiledListing, ListingIterable, WindowCountPaginator, listing_annotations, window_counted
 
 POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
@@ -105,15 +107,49 @@ def with_listing_data(queryset, extra_images=()):
     the one place listing querysets are built. The posts with their image and the registered columns,
     then their authors, categories and the images' renditions together (blog/listings.py), with the
     renditions of `extra_images` (images the page shows beside the listing, such as the author's photo)."""
-    listing = (
-        public(queryset.live())
-        .defer_streamfields()
+    listing = _listing_columns(public(queryset.live()))
+    listing._iterable_class = ListingIterable.with_extra_images(extra_images) if extra_images else ListingIterable
+    return listing
+
+
+def _listing_columns(posts):
+    """What a listing selects of `posts` and its order (`with_listing_data`, `_index_listing_query`)."""
+    return (
+        posts.defer_streamfields()
         .select_related("featured_image")
         .annotate(**listing_annotations())
         .order_by("-date", "-first_published_at", "-pk")
     )
-    listing._iterable_class = ListingIterable.with_extra_images(extra_images) if extra_images else ListingIterable
-    return listing
+
+
+def _index_listing_query(route, size, bottom, limit, private=None):
+    """A page (`bottom`, `limit`) of the listing of a BlogIndexPage route (index, category, tag, author,
+    year, month) with the total, as `with_listing_data(index.posts()…)` and WindowCountPaginator build it,
+    with core.compiled's placeholders: the index (`index_path`, `index_depth`, `index_pk`) and what the
+    route filters by (`category_0`… for the `size` categories of a category's tree, `tag`, `author`,
+    `first_day` and `last_day`); without the `private` pages (core.restrictions.private_q)."""
+    page_fields = Page._meta
+    index = SimpleNamespace(
+        path=compiled.Param("index_path", page_fields.get_field("path")),
+        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("index_pk", page_fields.pk),
+    )
+    posts = BlogPostPage.objects.child_of(index)
+    if route == "category":
+        ids = [compiled.Param(f"category_{position}", Category._meta.pk) for position in range(size)]
+        posts = posts.filter(pk__in=BlogPostPage.objects.filter(categories__id__in=ids).values("pk"))
+    elif route == "tag":
+        posts = posts.filter(tagged_items__tag=compiled.Param("tag", PostTag._meta.pk))
+    elif route == "author":
+        posts = posts.filter(post_authors__author=compiled.Param("author", Author._meta.pk))
+    elif route in ("year", "month"):
+        # date__year / date__month as the date range they mean (the ORM's own SQL for a year is this range).
+        date = BlogPostPage._meta.get_field("date")
+        posts = posts.filter(date__gte=compiled.Param("first_day", date), date__lte=compiled.Param("last_day", date))
+    posts = posts.live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    return window_counted(_listing_columns(posts), bottom, limit)
 
 
 class Author(NamedSlugMixin, index.Indexed, models.Model):
@@ -258,7 +294,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("", name="index")
     def index_view(self, request):
-        return self.render_listing(request, self.posts(), archive_title=None)
+        return self.render_listing(request, self.listing("index"), archive_title=None)
 
     @path("kategorie/<slug:slug>/", name="category")
     def category_view(self, request, slug):
@@ -269,7 +305,10 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         depends_on(category_tag(category.pk), CATEGORIES_TAG)
         return self.render_listing(
             request,
-            self.posts_in_category(category),
+            self.listing(
+                "category",
+                **{f"category_{position}": pk for position, pk in enumerate(self.category_and_below(category))},
+            ),
             archive_title=_("Kategorie: %(name)s") % {"name": category.name},
             archive_description=category.description,
             route=("category", [slug]),
@@ -298,7 +337,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         depends_on(tag_tag(tag.pk))
         return self.render_listing(
             request,
-            self.posts().filter(tagged_items__tag=tag),
+            self.listing("tag", tag=tag.pk),
             archive_title=_("Schlagwort: %(name)s") % {"name": tag.name},
             route=("tag", [slug]),
             feeds=(self.tag_feed_url(tag, "tag_feed"), self.tag_feed_url(tag, "tag_atom_feed")),
@@ -324,7 +363,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         return self.render_listing(
             request,
             # The photo's renditions come with the listing's authors and categories (blog/listings.py).
-            self.posts(extra_images=[author.photo]).filter(post_authors__author=author),
+            self.listing("author", extra_images=[author.photo], author=author.pk),
             archive_title=_("Beiträge von %(name)s") % {"name": author.name},
             archive_description=author.bio,
             route=("author", [slug]),
@@ -338,7 +377,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
             raise Http404
         return self.render_listing(
             request,
-            self.posts().filter(date__year=year),
+            self.listing("year", first_day=datetime.date(year, 1, 1), last_day=datetime.date(year, 12, 31)),
             archive_title=_("Archiv: %(year)s") % {"year": year},
             route=("year", [year]),
         )
@@ -351,7 +390,11 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         month_name = formats.date_format(datetime.date(year, month, 1), "F Y")
         return self.render_listing(
             request,
-            self.posts().filter(date__year=year, date__month=month),
+            self.listing(
+                "month",
+                first_day=datetime.date(year, month, 1),
+                last_day=datetime.date(year, month, calendar.monthrange(year, month)[1]),
+            ),
             archive_title=_("Archiv: %(month)s") % {"month": month_name},
             route=("month", [year, f"{month:02d}"]),
         )
@@ -398,6 +441,21 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         """The live posts of this index, newest first, ready for a listing (`with_listing_data`)."""
         return with_listing_data(BlogPostPage.objects.child_of(self), extra_images)
 
+    def listing(self, route, extra_images=(), **values):
+        """The posts of a route of this index (`_index_listing_query`) for `paginate`, from SQL compiled
+        once per shape (core.compiled). The archive pages' sidebar lists every category: they come with the
+        listing's authors and categories (the category archive has read them already)."""
+        return CompiledListing(
+            _index_listing_query,
+            (route, sum(1 for name in values if name.startswith("category_"))),
+            extra_images=extra_images,
+            with_categories=route != "category",
+            index_path=self.path,
+            index_depth=self.depth,
+            index_pk=self.pk,
+            **values,
+        )
+
     def public_tag(self, slug):
         """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
         scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
@@ -413,14 +471,17 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
-        tree = CategoryTree((each.pk, each.parent_id) for each in all_categories())
-        in_tree = BlogPostPage.objects.filter(categories__in=tree.with_descendants(category.pk)).values("pk")
+        in_tree = BlogPostPage.objects.filter(categories__in=self.category_and_below(category)).values("pk")
         return self.posts().filter(pk__in=in_tree)
+
+    def category_and_below(self, category):
+        """The ids of a category and of the categories below it (its archive lists their posts)."""
+        return sorted(CategoryTree((each.pk, each.parent_id) for each in all_categories()).with_descendants(category.pk))
 
     def paginate(self, request, queryset):
         page_number_used(request)
         # A listing queryset counts with its page's query; search results (from the backend) as Django does.
-        paginator_class = WindowCountPaginator if isinstance(queryset, models.QuerySet) else Paginator
+        paginator_class = WindowCountPaginator if isinstance(queryset, (models.QuerySet, CompiledListing)) else Paginator
         paginator = paginator_class(queryset, POSTS_PER_PAGE)
         try:
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
