@@ -74,7 +74,9 @@ def _union_query(post_count, image_count, rendition_model, with_categories):
     )
     queries = [
         BlogPostAuthor.objects.filter(page__page_ptr__id__in=ids)
-        .values_list(Value(1), "page_id", "author_id", "author__name", "author__slug", "sort_order", Value(0), Value(""))
+        .values_list(
+            Value(1), "page_id", "author_id", "author__name", "author__slug", "sort_order", Value(0), Value("")
+        )
         .order_by()
     ]
     if rendition_model is not None:
@@ -87,8 +89,9 @@ def _union_query(post_count, image_count, rendition_model, with_categories):
         )
     if with_categories:
         queries.append(
-            Category.objects.values_list(Value(3), "parent_id", "id", "name", "slug", Value(0), Value(0), "description")
-            .order_by()
+            Category.objects.values_list(
+                Value(3), "parent_id", "id", "name", "slug", Value(0), Value(0), "description"
+            ).order_by()
         )
     union = categories_query.order_by().union(*queries, all=True)
     # The categories by name as the database sorts them (Category's ordering); the other rows are sorted below.

@@ -476,12 +476,16 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     def category_and_below(self, category):
         """The ids of a category and of the categories below it (its archive lists their posts)."""
-        return sorted(CategoryTree((each.pk, each.parent_id) for each in all_categories()).with_descendants(category.pk))
+        return sorted(
+            CategoryTree((each.pk, each.parent_id) for each in all_categories()).with_descendants(category.pk)
+        )
 
     def paginate(self, request, queryset):
         page_number_used(request)
         # A listing queryset counts with its page's query; search results (from the backend) as Django does.
-        paginator_class = WindowCountPaginator if isinstance(queryset, (models.QuerySet, CompiledListing)) else Paginator
+        paginator_class = (
+            WindowCountPaginator if isinstance(queryset, (models.QuerySet, CompiledListing)) else Paginator
+        )
         paginator = paginator_class(queryset, POSTS_PER_PAGE)
         try:
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
