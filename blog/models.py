@@ -593,25 +593,41 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def _archive_counts(self):
         categories = all_categories()
         tree = CategoryTree((category.pk, category.parent_id) for category in categories)
-        rows = list(
-            public(BlogPostPage.objects.child_of(self).live())
-            .annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(
-                month_posts=Count("pk", distinct=True),
-                **{
-                    f"category_{category.pk}": Count(
-                        "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
-                    )
-                    for category in categories
-                },
-            )
-            .order_by("-month")
-        )
-        post_count = {category.pk: sum(row[f"category_{category.pk}"] or 0 for row in rows) for category in categories}
-        months = [(row["month"], row["month_posts"]) for row in rows]
+        # What the SQL depends on: each category's tree (core.compiled keeps one SQL per category tree).
+        subtrees = tuple((category.pk, tuple(sorted(tree.with_descendants(category.pk)))) for category in categories)
+        values = {"index_path": self.path, "index_depth": self.depth, "index_pk": self.pk}
+        if restricted_pages():
+            private = private_q(BlogPostPage.objects.all())
+            rows = compiled.run_uncached(_archive_months_query(subtrees, private=private), **values)
+        else:
+            rows = compiled.run(_archive_months_query, (subtrees,), **values)
+        post_count = {pk: sum(row[2 + position] or 0 for row in rows) for position, (pk, _ids) in enumerate(subtrees)}
+        months = [(row[0], row[1]) for row in rows]
         return categories, post_count, months
+
+
+def _archive_months_query(subtrees, private=None):
+    """BlogIndexPage.archive_counts's rows (month, its posts, then per category of `subtrees` ((id, ids of its
+    tree), …) the month's distinct posts in its tree), newest first, for the index `index_path`, `index_depth`,
+    `index_pk` (core.compiled's placeholders); without the `private` pages (core.restrictions.private_q)."""
+    page_fields = Page._meta
+    index = SimpleNamespace(
+        path=compiled.Param("index_path", page_fields.get_field("path")),
+        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("index_pk", page_fields.pk),
+    )
+    posts = BlogPostPage.objects.child_of(index).live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    counts = {f"category_{pk}": Count("pk", filter=Q(categories__in=ids), distinct=True) for pk, ids in subtrees}
+    return (
+        posts.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(month_posts=Count("pk", distinct=True), **counts)
+        .order_by("-month")
+        .values_list("month", "month_posts", *counts)
+    )
 
 
 class BlogPostAuthor(Orderable):
