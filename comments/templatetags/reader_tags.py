@@ -7,7 +7,7 @@ from blog.apps import LISTINGS_TAG
 from core.cache import depends_on
 
 from ..cache import ALL_COMMENTS_TAG
-from ..feeds import newest_visible
+from ..feeds import newest_names_and_titles
 from ..threads import permalink_path
 
 register = template.Library()
@@ -27,9 +27,10 @@ def comment_feed_links(page=None):
 
 @register.simple_tag
 def latest_comments(limit=LATEST_COMMENTS):
-    """The newest public comments on live posts (names, post titles and links only)."""
+    """The newest public comments on live posts (names, post titles and links only), as dicts with
+    `user_name`, `link` and `post.title` (what components/latest_comments.html shows)."""
     depends_on(ALL_COMMENTS_TAG, LISTINGS_TAG)
-    comments = newest_visible(limit=limit)
-    for comment in comments:
-        comment.link = permalink_path(comment.pk)
-    return comments
+    return [
+        {"user_name": name, "link": permalink_path(pk), "post": {"title": title}}
+        for pk, name, title in newest_names_and_titles(limit)
+    ]
