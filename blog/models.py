@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -120,6 +120,56 @@ def _listing_columns(posts):
         .annotate(**listing_annotations())
         .order_by("-date", "-first_published_at", "-pk")
     )
+
+
+def newest_posts_below(page, limit, first_pk=None):
+    """(the post `first_pk` or None, the newest `limit` other posts) of the live, public posts below `page`,
+    with the listing data (`with_listing_data`): the home page's featured post and latest posts, from one
+    query compiled once (core.compiled) and one union query. A `first_pk` that is no such post (a draft, an
+    unpublished post) gives None."""
+    values = {"page_path": page.path, "page_depth": page.depth, "page_pk": page.pk}
+    if first_pk:
+        values["first"] = first_pk
+    posts = CompiledListing(_posts_below_query, (bool(first_pk),), **values).page_rows(0, limit + bool(first_pk))
+    if first_pk and posts and posts[0].pk == first_pk:
+        return posts[0], posts[1:]
+    return None, posts[:limit]
+
+
+def _posts_below_query(with_first, bottom, limit, private=None):
+    """`newest_posts_below`'s query: the listing of the posts below the page `page_path`, `page_depth`,
+    `page_pk` (core.compiled's placeholders), `with_first` the post `first` ahead of the others; without
+    the `private` pages (core.restrictions.private_q)."""
+    page_fields = Page._meta
+    page = SimpleNamespace(
+        path=compiled.Param("page_path", page_fields.get_field("path")),
+        depth=compiled.Param("page_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("page_pk", page_fields.pk),
+    )
+    posts = BlogPostPage.objects.descendant_of(page).live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    listing = _listing_columns(posts)
+    if with_first:
+        first = ExpressionWrapper(Q(pk=compiled.Param("first", BlogPostPage._meta.pk)), output_field=BooleanField())
+        listing = listing.annotate(is_first=first).order_by("-is_first", *listing.query.order_by)
+    return listing[bottom : bottom + limit]
+
+
+def _index_below_query(private=None):
+    """BlogIndexPage.for_site's `public(live()).descendant_of(root).first()` for the root page `root_path`,
+    `root_depth`, `root_pk` (core.compiled's placeholders), without the `private` pages."""
+    page_fields = Page._meta
+    root = SimpleNamespace(
+        path=compiled.Param("root_path", page_fields.get_field("path")),
+        depth=compiled.Param("root_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("root_pk", page_fields.pk),
+    )
+    indexes = BlogIndexPage.objects.live()
+    if private:
+        indexes = indexes.exclude(private)  # what core.restrictions.public does
+    indexes = indexes.descendant_of(root)
+    return (indexes if indexes.ordered else indexes.order_by("pk"))[:1]
 
 
 def _index_listing_query(route, size, bottom, limit, private=None):
@@ -274,7 +324,14 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         """The site's post index (there is at most one per home page), or None."""
         if site is None:
             return None
-        return public(cls.objects.live()).descendant_of(site.root_page).first()
+        root = site.root_page
+        values = {"root_path": root.path, "root_depth": root.depth, "root_pk": root.pk}
+        if restricted_pages():
+            private = private_q(cls.objects.all())
+            found = compiled.run_uncached(_index_below_query(private=private), **values)
+        else:
+            found = compiled.run(_index_below_query, **values)
+        return found[0] if found else None
 
     @classmethod
     def for_request(cls, request):
