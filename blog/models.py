@@ -172,18 +172,42 @@ def _index_below_query(private=None):
     return (indexes if indexes.ordered else indexes.order_by("pk"))[:1]
 
 
+def _index_placeholders():
+    """A post index's path, depth and id as core.compiled's placeholders `index_path`, `index_depth`, `index_pk`
+    (for Wagtail's own `child_of`, so that its rule stays the rule)."""
+    page_fields = Page._meta
+    return SimpleNamespace(
+        path=compiled.Param("index_path", page_fields.get_field("path")),
+        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("index_pk", page_fields.pk),
+    )
+
+
+def _tag_query(private=None):
+    """BlogIndexPage.public_tag's query for the tag `slug` below the index (`_index_placeholders`): the tag
+    with `carried`, whether a live post of the index, none of the `private` pages, carries it."""
+    carried = BlogPostPage.objects.child_of(_index_placeholders()).live()
+    if private:
+        carried = carried.exclude(private)  # what core.restrictions.public does
+    carried = carried.filter(tagged_items__tag=OuterRef("pk"))
+    tags = PostTag.objects.filter(slug=compiled.Param("slug", PostTag._meta.get_field("slug")))
+    tags = tags.annotate(carried=Exists(carried))
+    return (tags if tags.ordered else tags.order_by("pk"))[:1]
+
+
+def _author_query():
+    """The author archive's author `slug` with the photo (core.compiled's placeholder)."""
+    authors = Author.objects.select_related("photo").filter(slug=compiled.Param("slug", Author._meta.get_field("slug")))
+    return authors[:1]
+
+
 def _index_listing_query(route, size, bottom, limit, private=None):
     """A page (`bottom`, `limit`) of the listing of a BlogIndexPage route (index, category, tag, author,
     year, month) with the total, as `with_listing_data(index.posts()…)` and WindowCountPaginator build it,
     with core.compiled's placeholders: the index (`index_path`, `index_depth`, `index_pk`) and what the
     route filters by (`category_0`… for the `size` categories of a category's tree, `tag`, `author`,
     `first_day` and `last_day`); without the `private` pages (core.restrictions.private_q)."""
-    page_fields = Page._meta
-    index = SimpleNamespace(
-        path=compiled.Param("index_path", page_fields.get_field("path")),
-        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
-        pk=compiled.Param("index_pk", page_fields.pk),
-    )
+    index = _index_placeholders()
     posts = BlogPostPage.objects.child_of(index)
     if route == "category":
         ids = [compiled.Param(f"category_{position}", Category._meta.pk) for position in range(size)]
@@ -415,7 +439,10 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
-        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        # get_object_or_404(Author.objects.select_related("photo"), slug=slug), compiled once (the slug is unique).
+        author = next(iter(compiled.run(_author_query, slug=slug)), None)
+        if author is None:
+            raise Http404
         depends_on(author_tag(author.pk))
         return self.render_listing(
             request,
@@ -517,9 +544,14 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
         scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
         before its first post is public. Only 200 responses are cached, so the 404 is never served stale."""
-        # One query: the tag, and whether a public post carries it (the same posts as `posts()`).
-        carried = public(BlogPostPage.objects.child_of(self).live()).filter(tagged_items__tag=OuterRef("pk"))
-        tag = PostTag.objects.filter(slug=slug).annotate(carried=Exists(carried)).first()
+        # One query: the tag, and whether a public post carries it (the same posts as `posts()`), compiled once.
+        values = {"index_path": self.path, "index_depth": self.depth, "index_pk": self.pk, "slug": slug}
+        if restricted_pages():
+            private = private_q(BlogPostPage.objects.all())
+            found = compiled.run_uncached(_tag_query(private=private), **values)
+        else:
+            found = compiled.run(_tag_query, **values)
+        tag = found[0] if found else None
         if tag is None:
             raise Http404
         if not tag.carried:
@@ -667,12 +699,7 @@ def _archive_months_query(subtrees, private=None):
     """BlogIndexPage.archive_counts's rows (month, its posts, then per category of `subtrees` ((id, ids of its
     tree), …) the month's distinct posts in its tree), newest first, for the index `index_path`, `index_depth`,
     `index_pk` (core.compiled's placeholders); without the `private` pages (core.restrictions.private_q)."""
-    page_fields = Page._meta
-    index = SimpleNamespace(
-        path=compiled.Param("index_path", page_fields.get_field("path")),
-        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
-        pk=compiled.Param("index_pk", page_fields.pk),
-    )
+    index = _index_placeholders()
     posts = BlogPostPage.objects.child_of(index).live()
     if private:
         posts = posts.exclude(private)  # what core.restrictions.public does
