@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from blog.factories import BlogPostPageFactory, CategoryFactory, bulk_posts
 from blog.listings import KEPT_PAGES, WindowCountPaginator
-from blog.models import POSTS_PER_PAGE, BlogIndexPage, BlogPostPage, BlogPostTag, PostTag, newest_posts_below
+from blog.models import POSTS_PER_PAGE, BlogIndexPage, BlogPostTag, Category, PostTag, newest_posts_below
 from comments.factories import PostCommentFactory
 from comments.models import Status
 from comments.templatetags.reader_tags import latest_comments
@@ -126,8 +126,6 @@ def test_sidebar_categories_come_in_the_databases_order(client, make_post):
     make_post(categories=[CategoryFactory(name=name) for name in names])
     html = BeautifulSoup(client.get("/beitraege/").content, "html.parser")
     shown_names = [a.get_text() for a in html.select("#kategorien a")]
-    from blog.models import Category
-
     assert shown_names == [category.name for category in Category.objects.all()]
 
 
