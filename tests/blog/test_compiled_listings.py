@@ -16,7 +16,7 @@ from blog.listings import KEPT_PAGES, WindowCountPaginator
 from blog.models import POSTS_PER_PAGE, BlogIndexPage, BlogPostTag, Category, PostTag, newest_posts_below
 from comments.factories import PostCommentFactory
 from comments.models import Status
-from comments.templatetags.reader_tags import latest_comments
+from comments.templatetags.reader_tags import latest_comments_box
 
 
 @pytest.fixture
@@ -143,14 +143,19 @@ def test_home_features_an_older_post_first_and_skips_a_draft(home_page, blog_ind
 
 def test_latest_comments_leave_out_restricted_posts_and_carry_no_address(blog_index, post, author):
     private = BlogPostPageFactory(parent=blog_index, title="Intern", slug="intern", authors=[author])
-    for target, name in ((post, "Anna"), (private, "Bernd")):
-        PostCommentFactory(post=target, user_name=name, status=Status.APPROVED, user_email="x@example.org")
-    assert [comment["user_name"] for comment in latest_comments()] == ["Bernd", "Anna"]
+    made = {}
+    for target, name in ((post, "Anna <b>"), (private, "Bernd")):
+        made[name] = PostCommentFactory(post=target, user_name=name, status=Status.APPROVED, user_email="x@example.org")
+    box = latest_comments_box()
+    assert box.index("Bernd zu") < box.index("Anna &lt;b&gt; zu")  # newest first, names escaped
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    shown_comments = latest_comments()
-    assert [comment["user_name"] for comment in shown_comments] == ["Anna"]
-    assert shown_comments[0]["post"] == {"title": post.title}
-    assert "example.org" not in repr(shown_comments)
+    box = latest_comments_box()
+    assert "Bernd" not in box and "Intern" not in box
+    pk = made["Anna <b>"].pk
+    assert (
+        f'<li class="latest-comments__item">Anna &lt;b&gt; zu <a href="/kommentare/{pk}/">{post.title}</a></li>' in box
+    )
+    assert "example.org" not in box
 
 
 def test_home_page_with_a_menu_asks_five_queries(client, home_page, blog_index, make_post, django_assert_num_queries):
