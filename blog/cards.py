@@ -117,3 +117,34 @@ def post_cards(posts, request, blog_index=None, featured=False, heading="h2"):
     return mark_safe(  # noqa: S308 - every value is escaped above; the rest is literal markup
         "".join(post_card(post, request, category_url, featured, heading) for post in posts)
     )
+
+
+def pagination(page, request):
+    """The pagination below a list of posts (`page`: a Django Page), newest first: the markup of the former
+    components/pagination.html (without its blank lines and indentation), with its msgids."""
+    from .templatetags.blog_tags import page_link
+
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return ""
+    context = {"request": request}
+    parts = [
+        f'<nav class="pagination" aria-label="{escape(gettext("Seitennavigation"))}">\n',
+        '<ul class="pagination__list">\n',
+    ]
+    if page.has_previous():
+        parts.append(
+            '<li class="pagination__item pagination__item--prev"><a class="pagination__link" rel="prev" '
+            f'href="{escape(page_link(context, page.previous_page_number()))}">← '
+            f"{escape(gettext('Neuere Beiträge'))}</a></li>\n"
+        )
+    current = gettext("Seite %(number)s von %(total)s") % {"number": page.number, "total": paginator.num_pages}
+    parts.append(f'<li class="pagination__item pagination__item--current" aria-current="page">{escape(current)}</li>\n')
+    if page.has_next():
+        parts.append(
+            '<li class="pagination__item pagination__item--next"><a class="pagination__link" rel="next" '
+            f'href="{escape(page_link(context, page.next_page_number()))}">'
+            f"{escape(gettext('Ältere Beiträge'))} →</a></li>\n"
+        )
+    parts.append("</ul>\n</nav>")
+    return mark_safe("".join(parts))  # noqa: S308 - texts and addresses escaped above

@@ -9,11 +9,20 @@
   come with the posts.
 - `WindowCountPaginator`: a page of a listing and the number of all its posts in one query
   (`COUNT(*) OVER ()`), instead of a `COUNT` query before it.
+- `CompiledListing`: a listing whose SQL core.compiled keeps (the index's and archives' lists): the
+  queryset is built and compiled once per shape, only the values change from one request to the next.
+  The union query of authors, categories and renditions goes through core.compiled too, and on the
+  archive pages it also reads every category (the sidebar's), one query less.
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Value, Window
 from django.db.models.query import ModelIterable, prefetch_related_objects
+
+from core import compiled
+from core.cache import request_memo
+from core.restrictions import private_q, restricted_pages
 
 _annotations = {}
 
@@ -31,13 +40,72 @@ def listing_annotations():
 RENDITION_FIELDS = ["id", "filter_spec", "file", "width", "height", "focal_point_key", "image_id"]
 
 
-def attach_authors_and_categories(posts, extra_images=()):
+# The category fields the union query reads when it brings every category (`all_categories`), in the
+# model's field order.
+CATEGORY_FIELDS = ["id", "name", "slug", "description", "parent_id"]
+
+
+def padded_size(count):
+    """The length an id list of the union query is padded to (the next power of two, by repeating its last
+    id: `IN (1, 2, 2, 2)` means `IN (1, 2)`), so that few shapes of its SQL are kept (core.compiled)."""
+    size = 1
+    while size < count:
+        size *= 2
+    return size
+
+
+def padded(ids, size):
+    ids = list(ids)
+    return ids + ids[-1:] * (size - len(ids))
+
+
+def _union_query(post_count, image_count, rendition_model, with_categories):
+    """The union of `attach_authors_and_categories` with core.compiled's placeholders (`post_0`…, `image_0`…):
+    rows (kind, owner id, id, name, slug, number, height, key), kind 0 a post's category, 1 a post's author
+    (number: its sort order), 2 an image's rendition (filter spec, file, width, height, focal point key)
+    and, `with_categories`, 3 every category (owner: its parent, key: its description), by name."""
+    from .models import BlogPostAuthor, BlogPostPage, Category
+
+    post_pk = BlogPostPage._meta.pk
+    ids = [compiled.Param(f"post_{position}", post_pk) for position in range(post_count)]
+    through = BlogPostPage.categories.through
+    categories_query = through.objects.filter(blogpostpage__page_ptr__id__in=ids).values_list(
+        Value(0), "blogpostpage_id", "category_id", "category__name", "category__slug", Value(0), Value(0), Value("")
+    )
+    queries = [
+        BlogPostAuthor.objects.filter(page__page_ptr__id__in=ids)
+        .values_list(
+            Value(1), "page_id", "author_id", "author__name", "author__slug", "sort_order", Value(0), Value("")
+        )
+        .order_by()
+    ]
+    if rendition_model is not None:
+        image_pk = rendition_model._meta.get_field("image").target_field
+        image_ids = [compiled.Param(f"image_{position}", image_pk) for position in range(image_count)]
+        queries.append(
+            rendition_model.objects.filter(image__pk__in=image_ids)
+            .values_list(Value(2), "image_id", "id", "filter_spec", "file", "width", "height", "focal_point_key")
+            .order_by()
+        )
+    if with_categories:
+        queries.append(
+            Category.objects.values_list(
+                Value(3), "parent_id", "id", "name", "slug", Value(0), Value(0), "description"
+            ).order_by()
+        )
+    union = categories_query.order_by().union(*queries, all=True)
+    # The categories by name as the database sorts them (Category's ordering); the other rows are sorted below.
+    return union.order_by("value1", "category__name", "category_id") if with_categories else union
+
+
+def attach_authors_and_categories(posts, extra_images=(), with_categories=False):
     """Authors (editor's order) and categories (by name) of `posts`, and the renditions of their featured
     images and of `extra_images` (e.g. the author's photo on the author archive), from one query, in their
     prefetch caches (where `post.authors`, `post.categories.all` and Wagtail's `get_renditions` look).
+    `with_categories`: the same query reads every category, for `all_categories` (the archive sidebar).
 
     The categories and authors carry id, name and slug (the rest deferred): what cards and feeds show."""
-    from .models import Author, BlogPostAuthor, BlogPostPage, Category
+    from .models import Author, BlogPostAuthor, Category
 
     posts = [post for post in posts if post.pk is not None]
     if not posts:
@@ -45,27 +113,19 @@ def attach_authors_and_categories(posts, extra_images=()):
     images = [post.featured_image for post in posts if post.featured_image_id is not None]
     images += [image for image in extra_images if image is not None and image.pk is not None]
     ids = [post.pk for post in posts]
-    through = BlogPostPage.categories.through
-    categories_query = through.objects.filter(blogpostpage_id__in=ids).values_list(
-        Value(0), "blogpostpage_id", "category_id", "category__name", "category__slug", Value(0), Value(0), Value("")
-    )
-    authors_query = BlogPostAuthor.objects.filter(page_id__in=ids).values_list(
-        Value(1), "page_id", "author_id", "author__name", "author__slug", "sort_order", Value(0), Value("")
-    )
-    queries = [authors_query.order_by()]
     rendition_model = rendition_model_for_union(images)
-    if rendition_model is not None:
-        # (2, image, rendition, filter spec, file, width, height, focal point key)
-        queries.append(
-            rendition_model.objects.filter(image_id__in={image.pk for image in images})
-            .values_list(Value(2), "image_id", "id", "filter_spec", "file", "width", "height", "focal_point_key")
-            .order_by()
-        )
+    image_ids = list(dict.fromkeys(image.pk for image in images)) if rendition_model is not None else []
+    post_size = padded_size(len(ids))
+    image_size = padded_size(len(image_ids)) if image_ids else 0
+    values = {f"post_{position}": pk for position, pk in enumerate(padded(ids, post_size))}
+    values.update({f"image_{position}": pk for position, pk in enumerate(padded(image_ids, image_size))})
+    rows = compiled.run(_union_query, (post_size, image_size, rendition_model, with_categories), **values)
     fields = ["id", "name", "slug"]
     categories = {pk: [] for pk in ids}
     authors = {pk: [] for pk in ids}
     renditions = {image.pk: [] for image in images}
-    for kind, owner_id, pk, name, slug, number, height, key in categories_query.order_by().union(*queries, all=True):
+    every_category = []
+    for kind, owner_id, pk, name, slug, number, height, key in rows:
         if kind == 0:
             categories[owner_id].append(Category.from_db(None, fields, (pk, name, slug)))
         elif kind == 1:
@@ -73,8 +133,12 @@ def attach_authors_and_categories(posts, extra_images=()):
             link = BlogPostAuthor.from_db(None, ["sort_order", "page_id", "author_id"], (number, owner_id, pk))
             link.author = Author.from_db(None, fields, (pk, name, slug))
             authors[owner_id].append(link)
-        else:
+        elif kind == 2:
             renditions[owner_id].append((pk, name, slug, number, height, key, owner_id))
+        else:
+            every_category.append(Category.from_db(DEFAULT_DB_ALIAS, CATEGORY_FIELDS, (pk, name, slug, key, owner_id)))
+    if with_categories:
+        request_memo("all_categories", lambda: every_category)
     for post in posts:
         cache = post.__dict__.setdefault("_prefetched_objects_cache", {})
         cache["categories"] = _loaded(
@@ -139,6 +203,48 @@ class ListingIterable(ModelIterable):
 
 TOTAL_ANNOTATION = "listing_total"
 
+# The first pages of a listing have their SQL kept (core.compiled, one shape per page: LIMIT and OFFSET are
+# part of the SQL); deeper pages, rarely read, are compiled for their request only, so that no page number
+# a reader types adds a shape.
+KEPT_PAGES = 5
+
+
+def window_counted(listing, bottom, limit):
+    """A page of a listing queryset with the number of all its posts on each row (`COUNT(*) OVER ()`)."""
+    return listing.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[bottom : bottom + limit]
+
+
+class CompiledListing:
+    """A listing for `WindowCountPaginator` whose SQL core.compiled keeps: `build(*shape, private=None)` gives
+    the listing queryset (`with_listing_data`'s, with core.compiled's placeholders for `values`, without the
+    pages in `private`: core.restrictions.private_q); the posts come with their authors, categories and
+    renditions (and those of `extra_images`), and `with_categories` also reads every category."""
+
+    ordered = True  # newest first (Paginator warns about unordered object lists)
+
+    def __init__(self, build, shape=(), extra_images=(), with_categories=False, **values):
+        self.build = build
+        self.shape = tuple(shape)
+        self.extra_images = tuple(extra_images)
+        self.with_categories = with_categories
+        self.values = values
+
+    def page_rows(self, bottom, limit):
+        """The posts `bottom` to `bottom + limit` (with the total as TOTAL_ANNOTATION)."""
+        shape = (*self.shape, bottom, limit)
+        if restricted_pages():
+            # With a view restriction anywhere (rare): its pages excluded, built as it comes.
+            from .models import BlogPostPage
+
+            private = private_q(BlogPostPage.objects.all())
+            posts = compiled.run_uncached(self.build(*shape, private=private), **self.values)
+        elif bottom < KEPT_PAGES * limit:
+            posts = compiled.run(self.build, shape, **self.values)
+        else:
+            posts = compiled.run_uncached(self.build(*shape), **self.values)
+        attach_authors_and_categories(posts, self.extra_images, with_categories=self.with_categories)
+        return posts
+
 
 class WindowCountPaginator(Paginator):
     """Django's paginator for listing querysets, counting with the page's own query (`COUNT(*) OVER ()`).
@@ -155,9 +261,10 @@ class WindowCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if bottom >= 2**62:  # an OFFSET no database takes: past the last page of any listing
             raise EmptyPage(self.error_messages["no_results"])
-        rows = list(
-            self.object_list.annotate(**{TOTAL_ANNOTATION: Window(Count("pk"))})[bottom : bottom + self.per_page]
-        )
+        if isinstance(self.object_list, CompiledListing):
+            rows = self.object_list.page_rows(bottom, self.per_page)
+        else:
+            rows = list(window_counted(self.object_list, bottom, self.per_page))
         if rows:
             self.__dict__["count"] = getattr(rows[0], TOTAL_ANNOTATION)
         elif number == 1:

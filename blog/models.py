@@ -1,13 +1,15 @@
 """Posts, the post index, authors and categories."""
 
+import calendar
 import datetime
 import unicodedata
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -34,7 +36,7 @@ from core.text import GermanSlugPageMixin, german_slug, is_number
 from .apps import CATEGORIES_TAG, LISTINGS_TAG, author_tag, category_tag, tag_tag
 from .blocks import PostBodyBlock
 from .categories import CategoryTree
-from .listings import ListingIterable, WindowCountPaginator, listing_annotations
+from .listings import CompiledListing, ListingIterable, WindowCountPaginator, listing_annotations, window_counted
 
 POSTS_PER_PAGE = 10
 PAGE_QUERY_PARAMETER = "seite"
@@ -105,15 +107,123 @@ def with_listing_data(queryset, extra_images=()):
     the one place listing querysets are built. The posts with their image and the registered columns,
     then their authors, categories and the images' renditions together (blog/listings.py), with the
     renditions of `extra_images` (images the page shows beside the listing, such as the author's photo)."""
-    listing = (
-        public(queryset.live())
-        .defer_streamfields()
+    listing = _listing_columns(public(queryset.live()))
+    listing._iterable_class = ListingIterable.with_extra_images(extra_images) if extra_images else ListingIterable
+    return listing
+
+
+def _listing_columns(posts):
+    """What a listing selects of `posts` and its order (`with_listing_data`, `_index_listing_query`)."""
+    return (
+        posts.defer_streamfields()
         .select_related("featured_image")
         .annotate(**listing_annotations())
         .order_by("-date", "-first_published_at", "-pk")
     )
-    listing._iterable_class = ListingIterable.with_extra_images(extra_images) if extra_images else ListingIterable
-    return listing
+
+
+def newest_posts_below(page, limit, first_pk=None):
+    """(the post `first_pk` or None, the newest `limit` other posts) of the live, public posts below `page`,
+    with the listing data (`with_listing_data`): the home page's featured post and latest posts, from one
+    query compiled once (core.compiled) and one union query. A `first_pk` that is no such post (a draft, an
+    unpublished post) gives None."""
+    values = {"page_path": page.path, "page_depth": page.depth, "page_pk": page.pk}
+    if first_pk:
+        values["first"] = first_pk
+    posts = CompiledListing(_posts_below_query, (bool(first_pk),), **values).page_rows(0, limit + bool(first_pk))
+    if first_pk and posts and posts[0].pk == first_pk:
+        return posts[0], posts[1:]
+    return None, posts[:limit]
+
+
+def _posts_below_query(with_first, bottom, limit, private=None):
+    """`newest_posts_below`'s query: the listing of the posts below the page `page_path`, `page_depth`,
+    `page_pk` (core.compiled's placeholders), `with_first` the post `first` ahead of the others; without
+    the `private` pages (core.restrictions.private_q)."""
+    page_fields = Page._meta
+    page = SimpleNamespace(
+        path=compiled.Param("page_path", page_fields.get_field("path")),
+        depth=compiled.Param("page_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("page_pk", page_fields.pk),
+    )
+    posts = BlogPostPage.objects.descendant_of(page).live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    listing = _listing_columns(posts)
+    if with_first:
+        first = ExpressionWrapper(Q(pk=compiled.Param("first", BlogPostPage._meta.pk)), output_field=BooleanField())
+        listing = listing.annotate(is_first=first).order_by("-is_first", *listing.query.order_by)
+    return listing[bottom : bottom + limit]
+
+
+def _index_below_query(private=None):
+    """BlogIndexPage.for_site's `public(live()).descendant_of(root).first()` for the root page `root_path`,
+    `root_depth`, `root_pk` (core.compiled's placeholders), without the `private` pages."""
+    page_fields = Page._meta
+    root = SimpleNamespace(
+        path=compiled.Param("root_path", page_fields.get_field("path")),
+        depth=compiled.Param("root_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("root_pk", page_fields.pk),
+    )
+    indexes = BlogIndexPage.objects.live()
+    if private:
+        indexes = indexes.exclude(private)  # what core.restrictions.public does
+    indexes = indexes.descendant_of(root)
+    return (indexes if indexes.ordered else indexes.order_by("pk"))[:1]
+
+
+def _index_placeholders():
+    """A post index's path, depth and id as core.compiled's placeholders `index_path`, `index_depth`, `index_pk`
+    (for Wagtail's own `child_of`, so that its rule stays the rule)."""
+    page_fields = Page._meta
+    return SimpleNamespace(
+        path=compiled.Param("index_path", page_fields.get_field("path")),
+        depth=compiled.Param("index_depth", page_fields.get_field("depth")),
+        pk=compiled.Param("index_pk", page_fields.pk),
+    )
+
+
+def _tag_query(private=None):
+    """BlogIndexPage.public_tag's query for the tag `slug` below the index (`_index_placeholders`): the tag
+    with `carried`, whether a live post of the index, none of the `private` pages, carries it."""
+    carried = BlogPostPage.objects.child_of(_index_placeholders()).live()
+    if private:
+        carried = carried.exclude(private)  # what core.restrictions.public does
+    carried = carried.filter(tagged_items__tag=OuterRef("pk"))
+    tags = PostTag.objects.filter(slug=compiled.Param("slug", PostTag._meta.get_field("slug")))
+    tags = tags.annotate(carried=Exists(carried))
+    return (tags if tags.ordered else tags.order_by("pk"))[:1]
+
+
+def _author_query():
+    """The author archive's author `slug` with the photo (core.compiled's placeholder)."""
+    authors = Author.objects.select_related("photo").filter(slug=compiled.Param("slug", Author._meta.get_field("slug")))
+    return authors[:1]
+
+
+def _index_listing_query(route, size, bottom, limit, private=None):
+    """A page (`bottom`, `limit`) of the listing of a BlogIndexPage route (index, category, tag, author,
+    year, month) with the total, as `with_listing_data(index.posts()…)` and WindowCountPaginator build it,
+    with core.compiled's placeholders: the index (`index_path`, `index_depth`, `index_pk`) and what the
+    route filters by (`category_0`… for the `size` categories of a category's tree, `tag`, `author`,
+    `first_day` and `last_day`); without the `private` pages (core.restrictions.private_q)."""
+    index = _index_placeholders()
+    posts = BlogPostPage.objects.child_of(index)
+    if route == "category":
+        ids = [compiled.Param(f"category_{position}", Category._meta.pk) for position in range(size)]
+        posts = posts.filter(pk__in=BlogPostPage.objects.filter(categories__id__in=ids).values("pk"))
+    elif route == "tag":
+        posts = posts.filter(tagged_items__tag=compiled.Param("tag", PostTag._meta.pk))
+    elif route == "author":
+        posts = posts.filter(post_authors__author=compiled.Param("author", Author._meta.pk))
+    elif route in ("year", "month"):
+        # date__year / date__month as the date range they mean (the ORM's own SQL for a year is this range).
+        date = BlogPostPage._meta.get_field("date")
+        posts = posts.filter(date__gte=compiled.Param("first_day", date), date__lte=compiled.Param("last_day", date))
+    posts = posts.live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    return window_counted(_listing_columns(posts), bottom, limit)
 
 
 class Author(NamedSlugMixin, index.Indexed, models.Model):
@@ -238,7 +348,14 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         """The site's post index (there is at most one per home page), or None."""
         if site is None:
             return None
-        return public(cls.objects.live()).descendant_of(site.root_page).first()
+        root = site.root_page
+        values = {"root_path": root.path, "root_depth": root.depth, "root_pk": root.pk}
+        if restricted_pages():
+            private = private_q(cls.objects.all())
+            found = compiled.run_uncached(_index_below_query(private=private), **values)
+        else:
+            found = compiled.run(_index_below_query, **values)
+        return found[0] if found else None
 
     @classmethod
     def for_request(cls, request):
@@ -258,7 +375,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("", name="index")
     def index_view(self, request):
-        return self.render_listing(request, self.posts(), archive_title=None)
+        return self.render_listing(request, self.listing("index"), archive_title=None)
 
     @path("kategorie/<slug:slug>/", name="category")
     def category_view(self, request, slug):
@@ -269,7 +386,10 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         depends_on(category_tag(category.pk), CATEGORIES_TAG)
         return self.render_listing(
             request,
-            self.posts_in_category(category),
+            self.listing(
+                "category",
+                **{f"category_{position}": pk for position, pk in enumerate(self.category_and_below(category))},
+            ),
             archive_title=_("Kategorie: %(name)s") % {"name": category.name},
             archive_description=category.description,
             route=("category", [slug]),
@@ -298,7 +418,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         depends_on(tag_tag(tag.pk))
         return self.render_listing(
             request,
-            self.posts().filter(tagged_items__tag=tag),
+            self.listing("tag", tag=tag.pk),
             archive_title=_("Schlagwort: %(name)s") % {"name": tag.name},
             route=("tag", [slug]),
             feeds=(self.tag_feed_url(tag, "tag_feed"), self.tag_feed_url(tag, "tag_atom_feed")),
@@ -319,12 +439,15 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     @path("autor/<slug:slug>/", name="author")
     def author_view(self, request, slug):
-        author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+        # get_object_or_404(Author.objects.select_related("photo"), slug=slug), compiled once (the slug is unique).
+        author = next(iter(compiled.run(_author_query, slug=slug)), None)
+        if author is None:
+            raise Http404
         depends_on(author_tag(author.pk))
         return self.render_listing(
             request,
             # The photo's renditions come with the listing's authors and categories (blog/listings.py).
-            self.posts(extra_images=[author.photo]).filter(post_authors__author=author),
+            self.listing("author", extra_images=[author.photo], author=author.pk),
             archive_title=_("Beiträge von %(name)s") % {"name": author.name},
             archive_description=author.bio,
             route=("author", [slug]),
@@ -338,7 +461,7 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
             raise Http404
         return self.render_listing(
             request,
-            self.posts().filter(date__year=year),
+            self.listing("year", first_day=datetime.date(year, 1, 1), last_day=datetime.date(year, 12, 31)),
             archive_title=_("Archiv: %(year)s") % {"year": year},
             route=("year", [year]),
         )
@@ -351,7 +474,11 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         month_name = formats.date_format(datetime.date(year, month, 1), "F Y")
         return self.render_listing(
             request,
-            self.posts().filter(date__year=year, date__month=month),
+            self.listing(
+                "month",
+                first_day=datetime.date(year, month, 1),
+                last_day=datetime.date(year, month, calendar.monthrange(year, month)[1]),
+            ),
             archive_title=_("Archiv: %(month)s") % {"month": month_name},
             route=("month", [year, f"{month:02d}"]),
         )
@@ -398,13 +525,33 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
         """The live posts of this index, newest first, ready for a listing (`with_listing_data`)."""
         return with_listing_data(BlogPostPage.objects.child_of(self), extra_images)
 
+    def listing(self, route, extra_images=(), **values):
+        """The posts of a route of this index (`_index_listing_query`) for `paginate`, from SQL compiled
+        once per shape (core.compiled). The archive pages' sidebar lists every category: they come with the
+        listing's authors and categories (the category archive has read them already)."""
+        return CompiledListing(
+            _index_listing_query,
+            (route, sum(1 for name in values if name.startswith("category_"))),
+            extra_images=extra_images,
+            with_categories=route != "category",
+            index_path=self.path,
+            index_depth=self.depth,
+            index_pk=self.pk,
+            **values,
+        )
+
     def public_tag(self, slug):
         """The tag of an archive or feed, or 404. Tags are made freely in the editor: one that only drafts,
         scheduled or restricted posts carry ("Rücktritt des Bürgermeisters") must not show its name to readers
         before its first post is public. Only 200 responses are cached, so the 404 is never served stale."""
-        # One query: the tag, and whether a public post carries it (the same posts as `posts()`).
-        carried = public(BlogPostPage.objects.child_of(self).live()).filter(tagged_items__tag=OuterRef("pk"))
-        tag = PostTag.objects.filter(slug=slug).annotate(carried=Exists(carried)).first()
+        # One query: the tag, and whether a public post carries it (the same posts as `posts()`), compiled once.
+        values = {"index_path": self.path, "index_depth": self.depth, "index_pk": self.pk, "slug": slug}
+        if restricted_pages():
+            private = private_q(BlogPostPage.objects.all())
+            found = compiled.run_uncached(_tag_query(private=private), **values)
+        else:
+            found = compiled.run(_tag_query, **values)
+        tag = found[0] if found else None
         if tag is None:
             raise Http404
         if not tag.carried:
@@ -413,14 +560,21 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
 
     def posts_in_category(self, category):
         """The posts of a category and of the categories below it, each post once."""
-        tree = CategoryTree((each.pk, each.parent_id) for each in all_categories())
-        in_tree = BlogPostPage.objects.filter(categories__in=tree.with_descendants(category.pk)).values("pk")
+        in_tree = BlogPostPage.objects.filter(categories__in=self.category_and_below(category)).values("pk")
         return self.posts().filter(pk__in=in_tree)
+
+    def category_and_below(self, category):
+        """The ids of a category and of the categories below it (its archive lists their posts)."""
+        return sorted(
+            CategoryTree((each.pk, each.parent_id) for each in all_categories()).with_descendants(category.pk)
+        )
 
     def paginate(self, request, queryset):
         page_number_used(request)
         # A listing queryset counts with its page's query; search results (from the backend) as Django does.
-        paginator_class = WindowCountPaginator if isinstance(queryset, models.QuerySet) else Paginator
+        paginator_class = (
+            WindowCountPaginator if isinstance(queryset, (models.QuerySet, CompiledListing)) else Paginator
+        )
         paginator = paginator_class(queryset, POSTS_PER_PAGE)
         try:
             return paginator.page(request.GET.get(PAGE_QUERY_PARAMETER, 1))
@@ -528,25 +682,36 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
     def _archive_counts(self):
         categories = all_categories()
         tree = CategoryTree((category.pk, category.parent_id) for category in categories)
-        rows = list(
-            public(BlogPostPage.objects.child_of(self).live())
-            .annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(
-                month_posts=Count("pk", distinct=True),
-                **{
-                    f"category_{category.pk}": Count(
-                        "pk", filter=Q(categories__in=tree.with_descendants(category.pk)), distinct=True
-                    )
-                    for category in categories
-                },
-            )
-            .order_by("-month")
-        )
-        post_count = {category.pk: sum(row[f"category_{category.pk}"] or 0 for row in rows) for category in categories}
-        months = [(row["month"], row["month_posts"]) for row in rows]
+        # What the SQL depends on: each category's tree (core.compiled keeps one SQL per category tree).
+        subtrees = tuple((category.pk, tuple(sorted(tree.with_descendants(category.pk)))) for category in categories)
+        values = {"index_path": self.path, "index_depth": self.depth, "index_pk": self.pk}
+        if restricted_pages():
+            private = private_q(BlogPostPage.objects.all())
+            rows = compiled.run_uncached(_archive_months_query(subtrees, private=private), **values)
+        else:
+            rows = compiled.run(_archive_months_query, (subtrees,), **values)
+        post_count = {pk: sum(row[2 + position] or 0 for row in rows) for position, (pk, _ids) in enumerate(subtrees)}
+        months = [(row[0], row[1]) for row in rows]
         return categories, post_count, months
+
+
+def _archive_months_query(subtrees, private=None):
+    """BlogIndexPage.archive_counts's rows (month, its posts, then per category of `subtrees` ((id, ids of its
+    tree), …) the month's distinct posts in its tree), newest first, for the index `index_path`, `index_depth`,
+    `index_pk` (core.compiled's placeholders); without the `private` pages (core.restrictions.private_q)."""
+    index = _index_placeholders()
+    posts = BlogPostPage.objects.child_of(index).live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    counts = {f"category_{pk}": Count("pk", filter=Q(categories__in=ids), distinct=True) for pk, ids in subtrees}
+    return (
+        posts.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(month_posts=Count("pk", distinct=True), **counts)
+        .order_by("-month")
+        .values_list("month", "month_posts", *counts)
+    )
 
 
 class BlogPostAuthor(Orderable):

@@ -37,28 +37,33 @@ def category_tree(nodes, blog_index, request, current=None):
     return mark_safe(tree(nodes))  # noqa: S308 - names and addresses escaped above
 
 
-def month_urls(blog_index, request):
-    """year, month → the month archive's address: one route reversed, the others in its shape (a route
-    that reverses otherwise is reversed for every month)."""
+def month_urls(blog_index, request, escaped=False):
+    """year, month → the month archive's address (`escaped`: HTML-escaped): one route reversed, the others
+    in its shape (a route that reverses otherwise is reversed for every month)."""
     from .templatetags.blog_tags import route_url
 
     context = {"request": request}
     sample = route_url(context, blog_index, "month", "2000", "01")
     prefix = sample.removesuffix("2000/01/")
     if prefix + "2000/01/" != sample:
+        if escaped:
+            return lambda year, month: escape(route_url(context, blog_index, "month", f"{year:04d}", f"{month:02d}"))
         return lambda year, month: route_url(context, blog_index, "month", f"{year:04d}", f"{month:02d}")
+    if escaped:
+        prefix = escape(prefix)  # the rest is digits and slashes
     return lambda year, month: f"{prefix}{year:04d}/{month:02d}/"
 
 
 def month_list(months, blog_index, request):
     """`<ul>` of the months with posts ([(first day, posts)], newest first): "Oktober 2015 (3)"."""
-    url = month_urls(blog_index, request)
+    url = month_urls(blog_index, request, escaped=True)
+    # The month names translated and escaped once (the list grows by twelve a year); a year is digits.
+    names = {number: escape(name) for number, name in MONTHS.items()}
     parts = ['<ul class="archive-sidebar__list">\n']
     for month, count in months:
-        label = f"{MONTHS[month.month]} {month.year:04d}"
         parts.append(
-            f'<li><a href="{escape(url(month.year, month.month))}">{escape(label)}</a> '
-            f'<span class="archive-sidebar__count">({count})</span></li>\n'
+            f'<li><a href="{url(month.year, month.month)}">{names[month.month]} {month.year:04d}</a> '
+            f'<span class="archive-sidebar__count">({int(count)})</span></li>\n'
         )
     parts.append("</ul>")
     return mark_safe("".join(parts))  # noqa: S308 - labels and addresses escaped above

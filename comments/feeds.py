@@ -24,9 +24,10 @@ from wagtail.models import Page
 
 from blog.apps import LISTINGS_TAG
 from blog.models import BlogPostPage
+from core import compiled
 from core.cache import cached, fragment_seconds, page_tag
 from core.models import SiteSettings
-from core.restrictions import public
+from core.restrictions import private_q, public, restricted_pages
 from core.text import xml_safe
 
 from .cache import ALL_COMMENTS_TAG, comments_tag
@@ -63,6 +64,34 @@ def newest_visible(post=None, limit=FEED_ITEMS):
         names = [field.attname for field in BlogPostPage._meta.concrete_fields if field.attname in data]
         comment.post = BlogPostPage.from_db(None, names, [data[name] for name in names])  # in field order
     return found
+
+
+def newest_names_and_titles(limit):
+    """(comment id, commenter's name, post title) of the newest public comments on live, public posts (what
+    `newest_visible` finds; no e-mail address, no text): the "Neueste Kommentare" box, from SQL compiled
+    once (core.compiled)."""
+    if restricted_pages():
+        # With a view restriction anywhere (rare): its pages excluded, built as it comes.
+        private = private_q(BlogPostPage.objects.all())
+        return compiled.run_uncached(_newest_names_and_titles_query(limit, private=private))
+    return compiled.run(_newest_names_and_titles_query, (limit,))
+
+
+def _newest_names_and_titles_query(limit, private=None):
+    """`newest_visible(limit=limit)`'s query, only the comment's id and name and the post's title, without the
+    `private` pages (core.restrictions.private_q: what `live_posts` leaves out)."""
+    posts = BlogPostPage.objects.live()
+    if private:
+        posts = posts.exclude(private)  # what core.restrictions.public does
+    posts_as_text = posts.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    of_post = Page.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+    return (
+        PostComment.objects.visible()
+        .filter(is_removed=False, object_pk__in=posts_as_text)
+        .annotate(post_title=Subquery(of_post.values("title")[:1]))
+        .order_by("-submit_date", "-pk")
+        .values_list("pk", "user_name", "post_title")[:limit]
+    )
 
 
 class CommentsFeed(Feed):

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from blog.apps import LISTINGS_TAG
-from blog.models import RESERVED_POST_SLUGS, BlogIndexPage, BlogPostPage, with_listing_data
+from blog.models import RESERVED_POST_SLUGS, BlogIndexPage, BlogPostPage, newest_posts_below
 from core import compiled
 from core.cache import depends_on
 from core.restrictions import OneQueryRestrictionsMixin, note_flag, restricted_pages, with_restrictions_flag
@@ -49,12 +49,10 @@ class HomePage(OneQueryRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         depends_on(LISTINGS_TAG)
-        posts = with_listing_data(BlogPostPage.objects.descendant_of(self))
         # A featured post that is a draft (or was unpublished) is simply not shown.
-        featured_post = posts.filter(pk=self.featured_post_id).first() if self.featured_post_id else None
-        latest_posts = posts.exclude(pk=featured_post.pk) if featured_post else posts
+        featured_post, latest_posts = newest_posts_below(self, LATEST_POSTS_ON_HOME_PAGE, self.featured_post_id)
         context["featured_post"] = featured_post
-        context["latest_posts"] = latest_posts[:LATEST_POSTS_ON_HOME_PAGE]
+        context["latest_posts"] = latest_posts
         context["blog_index"] = BlogIndexPage.for_request(request)
         return context
 
@@ -63,6 +61,8 @@ class HomePage(OneQueryRestrictionsMixin, Page):
         comes with the menu's query (home/navigation.py) and the post in one query, instead of a query for
         each page and one more for each specific page. Anything else (Impressum, the index's archives and feeds) routes as before."""
         if not path_components:
+            if request is not None:
+                navigation(request)  # read now for the menu: its "any view restriction?" flag serves the serving check
             return super().route(request, path_components)
         found = navigation(request, route_slug=path_components[0]) if request is not None else None
         if found and found["route_slug"] == path_components[0] and found["home_page"] == self:

@@ -145,6 +145,14 @@ def post_cards(context, posts, featured=False, heading="h2"):
 
 
 @register.simple_tag(takes_context=True)
+def pagination(context, posts):
+    """`{% pagination posts %}`: the pagination below a page of posts (blog/cards.py)."""
+    from blog.cards import pagination as render
+
+    return render(posts, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
 def archive_category_tree(context, nodes):
     """`{% archive_category_tree categories %}`: the sidebar's category tree (blog/sidebar.py)."""
     from blog.sidebar import category_tree
