@@ -243,6 +243,11 @@ def database_config(url):
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        if not env_bool("DATABASE_JIT", False):
+            # PostgreSQL's JIT compiles a query whose estimate passes jit_above_cost, on every run: about
+            # 10 ms of compiling for a few ms of work, paid by page views whose table statistics are
+            # stale (seen right after a bulk import). A web site's short queries never gain from it.
+            config["OPTIONS"]["options"] = "-c jit=off"
         if env_bool("DATABASE_PREPARED_STATEMENTS", False):
             # Parameters bound on the server and, from a statement's fifth use on a connection, a
             # prepared statement (psycopg's prepare_threshold): PostgreSQL then neither parses nor plans

@@ -18,4 +18,5 @@ BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Test databases are thrown away: a commit need not wait for the disk (PostgreSQL's own per-session
     # setting; the data stays consistent, only a crash could lose the last commits).
-    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"]["OPTIONS"]  # noqa: F405
+    options["options"] = " ".join(filter(None, [options.get("options"), "-c synchronous_commit=off"]))

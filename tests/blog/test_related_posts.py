@@ -63,3 +63,40 @@ def test_a_post_shared_by_several_categories_is_listed_once(client, make_post, c
     assert titles.count("Teilt beide") == 1
     assert titles[0] == "Teilt beide"
     assert len(titles) == 3
+
+
+def test_the_bounded_query_ranks_exactly_as_ranking_every_post(make_post, category, other_category):
+    """related_posts looks only at the newest five sharing posts and the newest five overall (on PostgreSQL
+    one UNION ALL ranked in Python): the same five, in the same order, as ranking every live post, with
+    ties on the date and posts without a first publication date."""
+    import datetime
+    import random
+
+    from django.db.models import Exists, OuterRef
+
+    from wagtail.models import Page
+
+    from blog.models import BlogPostPage
+
+    rng = random.Random(17)
+    third = type(category).objects.create(name="Sport", slug="sport")
+    choices = [[], [category], [other_category], [third], [category, third]]
+    posts = [
+        make_post(
+            title=f"Beitrag {number}", date=datetime.date(2020, 1, 1 + rng.randrange(4)), categories=rng.choice(choices)
+        )
+        for number in range(24)
+    ]
+    Page.objects.filter(pk__in=[post.pk for post in posts[::5]]).update(first_published_at=None)
+
+    for post in posts[:8]:
+        post = BlogPostPage.objects.get(pk=post.pk)
+        shown = list(post.categories.all())
+        shared = BlogPostPage.categories.through.objects.filter(blogpostpage_id=OuterRef("pk"), category__in=shown)
+        expected = (
+            BlogPostPage.objects.live()
+            .exclude(pk=post.pk)
+            .annotate(shares=Exists(shared))
+            .order_by("-shares", "-date", "-first_published_at", "-pk")
+        )
+        assert [p.pk for p in post.related_posts(shown)] == [p.pk for p in expected[:RELATED_POSTS_LIMIT]]
