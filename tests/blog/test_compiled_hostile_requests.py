@@ -259,7 +259,9 @@ def test_many_categories_keep_the_compiled_cache_bounded(client, blog_index, aut
 
     categories = [CategoryFactory(name=f"Ort {n}", slug=f"ort-{n}") for n in range(40)]
     for n in range(0, 40, 4):
-        BlogPostPageFactory(parent=blog_index, slug=f"ort-beitrag-{n}", authors=[author], categories=categories[: n + 1])
+        BlogPostPageFactory(
+            parent=blog_index, slug=f"ort-beitrag-{n}", authors=[author], categories=categories[: n + 1]
+        )
     for n in range(40):
         fresh_get(client, f"/beitraege/kategorie/ort-{n}/")
     for n in range(0, 40, 4):
