@@ -268,3 +268,17 @@ def test_many_categories_keep_the_compiled_cache_bounded(client, blog_index, aut
         assert fresh_get(client, f"/beitraege/ort-beitrag-{n}/").status_code == 200
     entries = connections["default"].__dict__["_core_compiled"][1]
     assert len(entries) <= compiled.MAX_ENTRIES
+
+
+def test_the_site_of_the_port_wins_and_no_site_at_all_is_a_german_404(client, two_posts, home_page):
+    from wagtail.models import Page
+
+    root = Page.get_first_root_node()
+    port_home = root.add_child(instance=HomePage(title="Seite auf 8080", slug="port"))
+    Site.objects.create(hostname="testserver", port=8080, root_page=port_home, site_name="Port")
+    assert "Seite auf 8080" in fresh_get(client, "/", HTTP_HOST="testserver:8080", SERVER_PORT="8080").content.decode()
+    assert "Erster Beitrag" in fresh_get(client, "/", HTTP_HOST="testserver").content.decode()
+    Site.objects.all().delete()
+    response = fresh_get(client, "/beitraege/erster/")
+    assert response.status_code == 404
+    assert 'lang="de"' in response.content.decode()
