@@ -527,9 +527,14 @@ def public_comment_count():
 
     from blog.models import BlogPostPage
 
+    # The content type by its name, not its id: listings' SQL is compiled once per connection
+    # (core.compiled), and an id written into it would outlive a flush that renumbers content types.
+    post_type = ContentType.objects.filter(
+        app_label=BlogPostPage._meta.app_label, model=BlogPostPage._meta.model_name
+    ).values("pk")
     counted = (
         PostComment.norel_objects.filter(
-            content_type=ContentType.objects.get_for_model(BlogPostPage),
+            content_type=Subquery(post_type),
             object_pk=Cast(OuterRef("pk"), models.CharField()),
             is_public=True,
         )
