@@ -865,7 +865,8 @@ class BlogPostTag(ItemBase):
 
 # What a "Weitere Beiträge" card (components/related_posts.html) and its {% pageurl %} read.
 RELATED_POST_FIELDS = ("id", "title", "intro", "date", "url_path", "first_published_at")
-RELATED_POST_ORDER = ("-date", "-first_published_at", "-pk")
+# NULLS FIRST written out: PostgreSQL's default for DESC (and rank_related's), SQLite would put them last.
+RELATED_POST_ORDER = ("-date", models.F("first_published_at").desc(nulls_first=True), "-pk")
 
 
 def _categories_authors_tags_query():
