@@ -1,4 +1,4 @@
-"""Attack round 17c on the bounded "Weitere Beiträge" query (compound UNION ALL on PostgreSQL, two
+"""Hostile cases for the bounded "Weitere Beiträge" query (compound UNION ALL on PostgreSQL, two
 limited IN-subqueries on SQLite): real page requests checked against a ranking of every post in Python."""
 
 import datetime
@@ -83,11 +83,15 @@ def test_fuzz_pages_match_full_ranking_with_drafts_expired_restrictions(
     posts = build(make_post, categories, rng, 18, blog_index, second_index)
     # Drafts, unpublished (expired), scheduled: all share every category, all brand new.
     make_post(title="Entwurf X", slug="entwurf-x", live=False, categories=categories, date=datetime.date(2030, 1, 1))
-    expired = make_post(title="Abgelaufen X", slug="abgelaufen-x", categories=categories, date=datetime.date(2030, 1, 1))
+    expired = make_post(
+        title="Abgelaufen X", slug="abgelaufen-x", categories=categories, date=datetime.date(2030, 1, 1)
+    )
     expired.expire_at = timezone.now() - datetime.timedelta(days=1)
     expired.save()
     expired.unpublish()
-    scheduled = make_post(title="Geplant X", slug="geplant-x", live=False, categories=categories, date=datetime.date(2030, 1, 1))
+    scheduled = make_post(
+        title="Geplant X", slug="geplant-x", live=False, categories=categories, date=datetime.date(2030, 1, 1)
+    )
     scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
     scheduled.save_revision().publish()
 
@@ -98,7 +102,9 @@ def test_fuzz_pages_match_full_ranking_with_drafts_expired_restrictions(
             for victim in rng.sample(public_posts, 3):
                 PageViewRestriction.objects.create(page=victim, restriction_type=PageViewRestriction.LOGIN)
         if phase in ("index", "both"):
-            PageViewRestriction.objects.create(page=second_index, restriction_type=PageViewRestriction.PASSWORD, password="x")
+            PageViewRestriction.objects.create(
+                page=second_index, restriction_type=PageViewRestriction.PASSWORD, password="x"
+            )
         restricted = {r.page_id for r in PageViewRestriction.objects.all()}
         for post in public_posts:
             if post.pk in restricted:
@@ -106,7 +112,17 @@ def test_fuzz_pages_match_full_ranking_with_drafts_expired_restrictions(
             post = BlogPostPage.objects.get(pk=post.pk)
             ids = [c.pk for c in post.categories.all()]
             titles = shown(client, post)
-            assert titles == expected(post.pk, ids), (phase, post.title, ids, titles, expected(post.pk, ids), [(p.title, p.date, p.first_published_at, p.pk, [c.pk for c in p.categories.all()]) for p in BlogPostPage.objects.filter(title__in=titles + expected(post.pk, ids))])
+            assert titles == expected(post.pk, ids), (
+                phase,
+                post.title,
+                ids,
+                titles,
+                expected(post.pk, ids),
+                [
+                    (p.title, p.date, p.first_published_at, p.pk, [c.pk for c in p.categories.all()])
+                    for p in BlogPostPage.objects.filter(title__in=titles + expected(post.pk, ids))
+                ],
+            )
             assert post.title not in titles
             assert not any(t.endswith(" X") for t in titles)
 
@@ -123,7 +139,10 @@ def test_fewer_than_five_others_and_lonely_categories(client, make_post, categor
 
 
 def test_all_equal_dates_and_null_first_published(client, make_post, category):
-    posts = [make_post(title=f"Gleich {n}", date=datetime.date(2021, 3, 3), categories=[category] if n % 2 else []) for n in range(12)]
+    posts = [
+        make_post(title=f"Gleich {n}", date=datetime.date(2021, 3, 3), categories=[category] if n % 2 else [])
+        for n in range(12)
+    ]
     Page.objects.filter(pk__in=[p.pk for p in posts]).update(first_published_at=None)
     for post in posts[:4]:
         assert shown(client, post) == expected(post.pk, [c.pk for c in post.categories.all()])
@@ -138,7 +157,9 @@ def test_many_categories_more_than_parameters(client, make_post, blog_index):
     assert shown(client, post) == [f"Teilt {n}" for n in (9, 8, 7, 6, 5)]
 
 
-def test_preview_of_an_unsaved_post_in_the_admin(admin_client, make_post, blog_index, author, other_author, category, other_category):
+def test_preview_of_an_unsaved_post_in_the_admin(
+    admin_client, make_post, blog_index, author, other_author, category, other_category
+):
     # Another post named like the preview (same slug taken elsewhere is not the point): the preview has pk None.
     for n in range(7):
         make_post(title=f"Anders {n}", date=datetime.date(2015, 1, 1 + n), categories=[category] if n < 2 else [])
@@ -158,7 +179,9 @@ def test_preview_of_an_unsaved_post_in_the_admin(admin_client, make_post, blog_i
 
 
 def test_preview_of_a_saved_post_never_lists_itself(admin_client, make_post, author, other_author, category):
-    post = make_post(title="Ich selbst", categories=[category], authors=[author, other_author], date=datetime.date(2030, 1, 1))
+    post = make_post(
+        title="Ich selbst", categories=[category], authors=[author, other_author], date=datetime.date(2030, 1, 1)
+    )
     make_post(title="Anderer", categories=[category])
     url = reverse("wagtailadmin_pages:preview_on_edit", args=(post.pk,))
     form = post_form(author, other_author, [category], post=post, title="Ich selbst", slug=post.slug)
