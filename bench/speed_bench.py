@@ -80,6 +80,17 @@ def django_command(*args, timeout=3600):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def settle():
+    """After loading thousands of rows: PostgreSQL's statistics brought up to date, as autovacuum would a
+    minute later (and as one should after any bulk load), so no measurement plans with stale statistics
+    or shares the cores with autovacuum's ANALYZE."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def run_django(args):
     sys.path.insert(0, str(BASE_DIR))
     sys.path.insert(0, str(BENCH_DIR))
@@ -102,6 +113,7 @@ def run_django(args):
         repeat = int(rest[0])
         if repeat:
             count = workload.load_seed_comments(seed, repeat=repeat)
+            settle()
         else:
             from comments.models import PostComment
 
@@ -114,6 +126,7 @@ def run_django(args):
         if wanted > existing:
             start = BlogPostPage.objects.filter(slug__startswith="weiterer-beitrag-").count()
             workload.add_posts(index, wanted - existing, start=start)
+            settle()
         print(json.dumps({"posts": BlogPostPage.objects.live().count()}))
     elif command == "urls":
         category = Category.objects.filter(posts=seed).order_by("name").first()
@@ -214,7 +227,9 @@ def gunicorn_runs(post_url, times=2):
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
                     break
                 time.sleep(0.5)
-            wrk(url, seconds=3)  # warm-up: every worker loads templates and connects
+            # Warm-up: long enough for every worker thread to load templates, connect, compile its queries
+            # (core/compiled.py) and prepare its statements (they are prepared from their fifth run).
+            wrk(url, seconds=10)
             return [wrk(url) for _ in range(times)]
         finally:
             stop_process_group(process, seconds=20)
