@@ -22,7 +22,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -161,11 +160,7 @@ def main():
     results = []
     try:
         url = f"http://127.0.0.1:{port}{path}"
-        for _ in range(120):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
-                break
-            time.sleep(0.5)
+        speed_bench.wait_until_up(port)
         wrk(url, 3, options.wrk_threads, options.connections, headers)  # warm-up
         for _ in range(options.runs):
             load = Path("/proc/loadavg").read_text().split()[0]

@@ -202,8 +202,18 @@ def wrk(url, seconds=10):
     }
 
 
-def gunicorn_runs(post_url, times=2):
+def wait_until_up(port, tries=120):
+    """Until the server on `port` answers /healthz (at most a minute)."""
     import urllib.request
+
+    for _ in range(tries):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
+            return
+        time.sleep(0.5)
+
+
+def gunicorn_runs(post_url, times=2):
 
     sys.path.insert(0, str(BASE_DIR))
     from core.testing.servers import stop_process_group
@@ -222,11 +232,7 @@ def gunicorn_runs(post_url, times=2):
         )
         try:
             url = f"http://127.0.0.1:{port}{post_url}"
-            for _ in range(120):
-                with contextlib.suppress(OSError):
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()  # noqa: S310
-                    break
-                time.sleep(0.5)
+            wait_until_up(port)
             # Warm-up: long enough for every worker thread to load templates, connect, compile its queries
             # (core/compiled.py) and prepare its statements (they are prepared from their fifth run).
             wrk(url, seconds=10)
