@@ -44,3 +44,46 @@ def test_gunicorn_leaves_them_off_when_told(monkeypatch):
     monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
     runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
     assert "server_side_binding" not in database_config(POSTGRES)["OPTIONS"]
+
+
+class _Worker:
+    """What gunicorn's hooks get as `worker` (an attribute bag here)."""
+
+
+def test_gunicorn_freezes_long_lived_objects_once_per_worker_after_its_first_requests(monkeypatch):
+    import gc
+
+    monkeypatch.setenv("GC_FREEZE_AFTER", "3")
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    freezes = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(len(gc.get_objects())))
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+    conf["when_ready"](None)  # the master, after the preload, before the first fork
+    assert len(freezes) == 1
+    worker = _Worker()
+    conf["post_fork"](None, worker)
+    for _ in range(2):
+        conf["post_request"](worker, None, {}, None)
+    assert len(freezes) == 1  # the worker has not loaded what it keeps yet
+    conf["post_request"](worker, None, {}, None)
+    assert len(freezes) == 2
+    for _ in range(50):
+        conf["post_request"](worker, None, {}, None)
+    assert len(freezes) == 2  # once per worker
+
+
+def test_gunicorn_leaves_the_collector_alone_when_told(monkeypatch):
+    import gc
+
+    monkeypatch.setenv("GC_FREEZE_AFTER", "0")
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    freezes = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    conf["when_ready"](None)
+    worker = _Worker()
+    conf["post_fork"](None, worker)
+    for _ in range(30):
+        conf["post_request"](worker, None, {}, None)
+    assert freezes == []
