@@ -195,7 +195,9 @@ def wrk(url, seconds=10):
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     latency = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    requests = re.search(r"(\d+) requests in", output)
     return {
+        "requests": int(requests.group(1)) if requests else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency.group(1) if latency else "–",
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
@@ -236,9 +238,33 @@ def gunicorn_runs(post_url, times=2):
             # Warm-up: long enough for every worker thread to load templates, connect, compile its queries
             # (core/compiled.py) and prepare its statements (they are prepared from their fifth run).
             wrk(url, seconds=10)
-            return [wrk(url) for _ in range(times)]
+            return [measured_wrk_run(url, process.pid) for _ in range(times)]
         finally:
             stop_process_group(process, seconds=20)
+
+
+def cpu_ticks():
+    """(steal, all) ticks of every core since boot, from /proc/stat's first line."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return fields[7], sum(fields)
+
+
+def measured_wrk_run(url, pgid):
+    """One wrk run, with what tells a slow machine from slow code: the calibration loop just before it, the
+    share of the cores the hypervisor gave to others meanwhile (steal), and gunicorn's CPU per request
+    (its process group's utime + stime, bench/gunicorn_cpu.py)."""
+    import gunicorn_cpu  # bench/, like this script
+
+    loop = calibration_seconds()
+    steal_before, ticks_before = cpu_ticks()
+    cpu_before = gunicorn_cpu.gunicorn_snapshot(pgid)
+    run = wrk(url)
+    cpu_after = gunicorn_cpu.gunicorn_snapshot(pgid)
+    steal_after, ticks_after = cpu_ticks()
+    run["loop_s"] = loop
+    run["steal"] = (steal_after - steal_before) / max(ticks_after - ticks_before, 1)
+    run["app_ms"] = 1000 * gunicorn_cpu.delta(cpu_before, cpu_after) / max(run["requests"], 1)
+    return run
 
 
 def verdict(ok):
@@ -299,7 +325,8 @@ def main():
         errors = f", {run['errors']} errors" if run["errors"] else ""
         lines.append(
             f"| gunicorn without Redis, post page with 100 comments, wrk -t4 -c16 -d10s, run {number} "
-            f"(req/s; p50 {run['p50']}{errors}) | {run['rps']:.1f} req/s | ≥ {GUNICORN_RPS} req/s | – | – | "
+            f"(req/s; p50 {run['p50']}{errors}; gunicorn {run['app_ms']:.1f} ms CPU/request, loop {run['loop_s']:.2f} s "
+            f"before, steal {run['steal']:.0%}) | {run['rps']:.1f} req/s | ≥ {GUNICORN_RPS} req/s | – | – | "
             f"{verdict(run['rps'] >= GUNICORN_RPS and not run['errors'])} |"
         )
     table = "\n".join(lines)
@@ -343,7 +370,10 @@ scratch), production settings. In-process rows: Django's test client in one proc
 each, median of `time.process_time()` (PostgreSQL's CPU not included) and the SQL queries of one more
 request. Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
 level 3; 1,000 = the same ten times) and the demo's 10 posts plus 20 (bench/workload.py), then more posts.
-gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last.
+gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last;
+each run row also gives gunicorn's CPU per request (its processes' utime + stime over wrk's requests), the
+calibration loop just before the run and the steal time during it (/proc/stat: the share of the cores the
+hypervisor ran other machines on), which tell a slower machine from slower code.
 
 Machine: {os.cpu_count()} CPU(s) (nproc), {cpu}, {memory}Python {platform.python_version()}, PostgreSQL
 {pg_version or "?"}; load average at start {" ".join(f"{value:.2f}" for value in load_before)}, at the end
