@@ -29,7 +29,8 @@ QUICK = {"site_bench.py", "speed_bench.py"}  # the benchmarks that take --quick
 TARGETS_INTRO = """## Targets
 
 Every figure with a target, as the benchmarks computed it (bench/targets.py; `make bench` prints this
-table last, `bench/run.py --summary` prints it again). Rows carry the time of their benchmark's last run.
+table last, `bench/run.py --summary` prints it again). Rows carry the time of their benchmark's last run and the machine
+(CPU model, calibration loop) it ran on.
 
 """
 

@@ -6,7 +6,10 @@ the end and writes it as the "## Targets" section of RESULTS.md. The rows of a b
 this time stay from its last run and say when that was, so the table never mixes runs silently.
 """
 
+import contextlib
 import json
+import platform
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,10 +33,23 @@ def at_least(figure, value, limit, unit="", digits=1):
     return Row(figure, f"{value:,.{digits}f}{unit}", f"≥ {limit:,}{unit}", value >= limit)
 
 
+def machine():
+    """The CPU model and how fast it was just now (the benchmarks' calibration loop: 10 million additions),
+    so rows measured on different machines of this workplace are not compared as if they were one."""
+    model = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError, AttributeError):
+        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+    start = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return f"{model}, loop {time.process_time() - start:.2f} s"
+
+
 def record(bench, rows):
     """Store `rows` (a list of Row) as this run's figures of benchmark `bench` ("speed", "site", …)."""
     OUT.mkdir(exist_ok=True)
-    payload = {"bench": bench, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    payload = {"bench": bench, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine()}
     payload["rows"] = [asdict(row) for row in rows]
     (OUT / f"targets-{bench}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -42,7 +58,8 @@ def load():
     runs = []
     for path in sorted(OUT.glob("targets-*.json")):
         payload = json.loads(path.read_text(encoding="utf-8"))
-        runs.append((payload["bench"], payload["measured"], [Row(**row) for row in payload["rows"]]))
+        measured = payload["measured"] + (f", {payload['machine']}" if payload.get("machine") else "")
+        runs.append((payload["bench"], measured, [Row(**row) for row in payload["rows"]]))
     return runs
 
 
