@@ -20,7 +20,7 @@ import math
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Case, F, Q, When
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,13 +137,12 @@ DISPLAYED_FIELDS = (
 OWN_WAITING_STATUSES = (Status.PENDING, Status.WITHDRAWN, Status.SPAM)
 
 
-def visible_comments(request, post, own_ids, choice=None):
+def visible_comments(request, post, own_ids):
     """Every comment of the post this reader sees (the public ones and their own waiting ones), in
     thread order: one query per request and post, whoever asks first (the page check, the section).
 
     Read-only: `CommentRow`s for the public ones (instances for a reader with held comments of their
-    own), with LONG_FIELDS only for the threads of the page `choice` (a ThreadChoice) asks for;
-    `with_long_fields` completes the rows a page shows, `as_instances` makes instances of them."""
+    own); `as_instances` makes instances of those a page shows."""
     shows_comments_of(post.pk)
     memo = request.__dict__.setdefault("_visible_comments", {}) if request is not None else {}
     key = (post.pk, tuple(own_ids))
@@ -164,10 +163,7 @@ def visible_comments(request, post, own_ids, choice=None):
         else:
             # Rows, not instances: the thread needs instances only for the page of threads it shows
             # (`as_instances`), and making one costs five times a row's tuple (1,000 comments: 1 ms).
-            # The long columns come only for the page the request asks for (`_public_comments_query`).
-            choice = choice or ThreadChoice()
-            shape = (choice.order, (choice.number - 1) * threads_per_page(), threads_per_page())
-            rows = compiled.run(_public_comments_query, shape, content_type=content_type.pk, object_pk=str(post.pk))
+            rows = compiled.run(_public_comments_query, content_type=content_type.pk, object_pk=str(post.pk))
             new = tuple.__new__  # CommentRow._make without its Python call per row (the query selects the fields)
             memo[key] = [new(CommentRow, row) for row in rows]
     return memo[key]
@@ -187,66 +183,18 @@ def as_instances(comments):
     return [next(made) if type(comment) is CommentRow else comment for comment in comments]
 
 
-# The columns that are long (a comment's text and its stored HTML): `visible_comments` loads them only for
-# the threads of the page it expects to show, and None stands in for them in the other rows (the text is
-# never NULL in the table). `with_long_fields` loads them where a page shows such a row after all.
-LONG_FIELDS = ("comment", "html")
-
-
-def _public_comments_query(order=OLDEST, offset=0, per_page=50):
-    """The public comments of one post in thread order, as rows of DISPLAYED_FIELDS (core.compiled), with
-    LONG_FIELDS only for the comments of the `per_page` top-level threads from `offset` on in `order`.
-
-    A post with 1,000 comments shows about 150 of them on a page: the other rows are needed for the
-    tree, the count and the pages, not for their text (1 MB of it). Which threads a page holds is chosen
-    as `ordered_roots` chooses them: the top-level comments (their own parent) by thread id, reversed for
-    the newest first, those of a thread with a recommended comment first for "empfohlen"."""
+def _public_comments_query():
+    """The public comments of one post in thread order, as rows of DISPLAYED_FIELDS (core.compiled)."""
     fields = PostComment._meta
-    public = PostComment.norel_objects.filter(
-        is_public=True,
-        content_type_id=compiled.Param("content_type", fields.get_field("content_type")),
-        object_pk=compiled.Param("object_pk", fields.get_field("object_pk")),
-    )
-    roots = public.filter(pk=F("parent_id"))
-    if order == NEWEST:
-        roots = roots.order_by("-thread_id", "-order")
-    elif order == RECOMMENDED:
-        recommended = public.filter(is_recommended=True).values("thread_id")
-        roots = roots.annotate(later=Case(When(pk__in=recommended, then=0), default=1)).order_by(
-            "later", "thread_id", "order"
-        )
-    else:
-        roots = roots.order_by("thread_id", "order")
-    on_page = Q(thread_id__in=roots.values("pk")[offset : offset + per_page])
-    long = {f"page_{name}": Case(When(on_page, then=F(name)), default=None) for name in LONG_FIELDS}
     return (
-        public.annotate(**long)
+        PostComment.norel_objects.filter(
+            is_public=True,
+            content_type_id=compiled.Param("content_type", fields.get_field("content_type")),
+            object_pk=compiled.Param("object_pk", fields.get_field("object_pk")),
+        )
         .order_by("thread_id", "order")
-        .values_list(*(f"page_{name}" if name in LONG_FIELDS else name for name in DISPLAYED_FIELDS))
+        .values_list(*DISPLAYED_FIELDS)
     )
-
-
-def with_long_fields(comments):
-    """The comments with their text and stored HTML: rows without them (`visible_comments` expected another
-    page, e.g. for `?kommentar=`, or a thread's ids disagree with its top-level comment's) get them from
-    one query. A comment no longer public by then is left out of the list."""
-    missing = [comment.pk for comment in comments if type(comment) is CommentRow and comment.comment is None]
-    if not missing:
-        return list(comments)
-    found = {
-        pk: dict(zip(LONG_FIELDS, values, strict=True))
-        for pk, *values in PostComment.norel_objects.filter(pk__in=missing, is_public=True)
-        .order_by()
-        .values_list("pk", *LONG_FIELDS)
-    }
-    complete = []
-    for comment in comments:
-        if type(comment) is CommentRow and comment.comment is None:
-            if comment.pk not in found:
-                continue
-            comment = comment._replace(**found[comment.pk])
-        complete.append(comment)
-    return complete
 
 
 def thread_count(comments):
@@ -259,7 +207,7 @@ def check_request(request, post):
     """Before a post renders: Http404 unless the order is known and the page of threads exists."""
     choice = ThreadChoice.from_request(request)
     if choice.explicit_number and choice.number > 1:
-        comments = visible_comments(request, post, preview_comment_ids(request), choice)
+        comments = visible_comments(request, post, preview_comment_ids(request))
         if choice.number > page_count(thread_count(comments)):
             raise not_found()
     return choice

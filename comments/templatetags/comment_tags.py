@@ -35,7 +35,6 @@ from ..threads import (
     page_holding,
     threads_per_page,
     visible_comments,
-    with_long_fields,
 )
 from ..utils import edit_window_open, preview_comment_ids
 from ..views import VISIBLE_FIELDS, must_check_csrf
@@ -122,7 +121,7 @@ class CommentSection:
     def comments(self):
         """Every comment this reader sees on the post, in thread order (one query, shared with the check
         of the page number before rendering); their HTML is prepared for the shown page only (`thread`)."""
-        return visible_comments(self.request, self.page, self.own_ids, self.choice)
+        return visible_comments(self.request, self.page, self.own_ids)
 
     @cached_property
     def count(self):
@@ -189,21 +188,12 @@ class CommentSection:
             node = pending.pop()
             shown.append(node)
             pending.extend(node["children"])
-        # The shown comments' text and stored HTML (threads.with_long_fields), then instances of them only
-        # (the stored HTML may be written back: threads.as_instances).
-        complete = with_long_fields([node["comment"] for node in shown])
-        roots = self.shown_tree
-        if len(complete) < len(shown):  # no longer public since the thread was loaded: left out
-            kept = {_pk_of(comment) for comment in complete}
-            shown = [node for node in shown if _pk_of(node["comment"]) in kept]
-            roots = None
-        for node, comment in zip(shown, as_instances(complete), strict=True):
+        # Instances (the stored HTML may be written back) of the shown comments only (threads.as_instances).
+        for node, comment in zip(shown, as_instances([node["comment"] for node in shown]), strict=True):
             node["comment"] = comment
         ensure_html([node["comment"] for node in shown])
-        if roots is None:
-            roots = _pruned(self.shown_tree, kept)
         actions = CommentActions(self.choice.query(number=self.number).removeprefix("?"))
-        return thread_html(self._walk(roots), actions)
+        return thread_html(self._walk(self.shown_tree), actions)
 
     def _walk(self, roots):
         """The nodes in page order: (comment, can_reply, can_edit, has_children), None where replies end."""
@@ -287,11 +277,6 @@ class CommentSection:
 
     def _can_reply(self, comment):
         return not self.closed and comment.is_public and comment.level < self.max_level
-
-
-def _pruned(nodes, kept):
-    """The nodes whose comment's pk is in `kept`, each with its replies pruned alike (copies)."""
-    return [{**node, "children": _pruned(node["children"], kept)} for node in nodes if _pk_of(node["comment"]) in kept]
 
 
 @register.simple_tag(takes_context=True)
