@@ -14,6 +14,7 @@ page is read by the next request of every process.
 import functools
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db.models import Q
 from django.http.request import split_domain_port
@@ -33,17 +34,22 @@ _skipped_url_names = set()
 
 def skip_site_lookup_for(url_name):
     _skipped_url_names.add(url_name)
-    skipped_paths.cache_clear()
+    _skipped_paths_in.cache_clear()
+
+
+def skipped_paths():
+    """The paths of those views in the URLconf in use (a test may swap ROOT_URLCONF and back)."""
+    return _skipped_paths_in(settings.ROOT_URLCONF)
 
 
 @functools.cache
-def skipped_paths():
+def _skipped_paths_in(urlconf):
     from django.urls import NoReverseMatch, reverse
 
     paths = set()
     for name in _skipped_url_names:
         try:
-            paths.add(reverse(name))
+            paths.add(reverse(name, urlconf=urlconf))
         except NoReverseMatch:
             continue
     return frozenset(paths)

@@ -5,9 +5,11 @@ import itertools
 import pytest
 
 from django.test import RequestFactory
+from django.urls import reverse
 
 from wagtail.models import Site
 
+from core import sites
 from core.sites import find_site
 
 HOSTS = ["testserver", "eifel.example", "zweite.example", "unbekannt.example"]
@@ -77,3 +79,17 @@ def test_a_page_view_of_a_site_without_settings_rows_writes_none_and_uses_the_de
     assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert not SiteSettings.objects.exists()
     assert not CommentSettings.objects.exists()
+
+
+# A URLconf without the apps' views, as a test that swaps ROOT_URLCONF uses (tests/core/test_errors.py).
+urlpatterns = []
+
+
+def test_the_views_that_skip_the_site_lookup_follow_the_urlconf_in_use(settings):
+    challenge = reverse("comments-altcha-challenge")
+    assert challenge in sites.skipped_paths()
+    settings.ROOT_URLCONF = __name__
+    assert sites.skipped_paths() == frozenset()
+    settings.ROOT_URLCONF = "config.urls"
+    # Seen once without them, the paths were kept so until the process ended: the challenge then cost a query.
+    assert challenge in sites.skipped_paths()
