@@ -1,6 +1,8 @@
 """What the import does in bulk and at the end of the run: threads computed in memory, posts created
 live with Wagtail's publish record, one search-index pass, one cache invalidation."""
 
+import io
+
 import pytest
 
 from wagtail.models import PageLogEntry
@@ -165,3 +167,42 @@ def test_the_run_keeps_no_ledger_of_posts_or_comments_in_memory(blog_index, medi
     assert run.report.counts["post"]["created"] > 3
     assert not run.ledger.entries("post") and not run.ledger.entries("comment")
     assert not run.redirects.pending and not run.posts.pending and not run.comments.pending
+
+
+def test_a_publish_receiver_that_fails_leaves_the_new_posts_saved_and_is_reported(blog_index, media_dir, export_path):
+    """A receiver of Wagtail's page_published (a cache purge that cannot reach its server) fails: the
+    posts created in bulk stay saved with a note, the run goes on; a post published through Wagtail's own
+    `revision.publish()` (an update, a scheduled one) is rolled back and listed, as Wagtail would fail it."""
+    from wagtail.signals import page_published
+
+    from django.core.management import CommandError, call_command
+
+    from blog.models import BlogPostPage
+
+    announced = []
+
+    def purge_that_cannot_reach_its_server(sender, instance, **kwargs):
+        raise ConnectionError("Cache-Server nicht erreichbar")
+
+    def another_receiver(sender, instance, **kwargs):
+        announced.append(instance.pk)
+
+    page_published.connect(purge_that_cannot_reach_its_server, dispatch_uid="test_failing_purge")
+    page_published.connect(another_receiver, dispatch_uid="test_other_receiver")
+    stdout = io.StringIO()
+    try:
+        with pytest.raises(CommandError):
+            call_command("import_wordpress", str(export_path), media_dir=str(media_dir), stdout=stdout)
+    finally:
+        page_published.disconnect(dispatch_uid="test_failing_purge")
+        page_published.disconnect(dispatch_uid="test_other_receiver")
+    output = stdout.getvalue()
+
+    live = set(BlogPostPage.objects.live().values_list("pk", flat=True))
+    assert live and live <= set(announced)  # every other receiver heard of every saved post
+    notes = [line for line in output.splitlines() if "ein Schritt nach dem Veröffentlichen schlug fehl" in line]
+    assert len(notes) == len(live)
+    assert all(line.endswith("Cache-Server nicht erreichbar") for line in notes)
+    errors = output.split("Fehler (diese Einträge wurden nicht gespeichert):", 1)[1].strip().splitlines()
+    assert errors and all("Cache-Server nicht erreichbar" in line for line in errors)
+    print(output)

@@ -21,10 +21,13 @@ batch's INSERTs fail all the same, every post of the batch is listed under "Fehl
 is written (the next run creates them).
 """
 
+import logging
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -32,6 +35,8 @@ from wagtail.signals import page_published
 
 from blog.models import BlogPostAuthor, BlogPostPage, BlogPostTag
 from core.bulk import insert_chain
+
+logger = logging.getLogger(__name__)
 
 
 def validate(page, live):
@@ -212,8 +217,28 @@ def write(parent, pending):
 
 
 def announce(pending):
-    """What Wagtail sends when a page is published, for each new live page."""
+    """What Wagtail sends when a page is published, for each new live page. The posts are saved by then:
+    a receiver that fails (a cache purge that cannot reach its server) is logged and reported as a note,
+    and the import goes on. Returns those notes."""
+    notes = []
     for post in pending:
         page = post.page
-        if page.live:
-            page_published.send(sender=BlogPostPage, instance=page, revision=page.live_revision)
+        if not page.live:
+            continue
+        for receiver, result in page_published.send_robust(
+            sender=BlogPostPage, instance=page, revision=page.live_revision
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "page_published receiver %r failed for imported page %s",
+                    receiver,
+                    page.pk,
+                    exc_info=(type(result), result, result.__traceback__),
+                )
+                notes.append(
+                    _(
+                        "Beitrag %(id)s „%(title)s“ ist gespeichert, doch ein Schritt nach dem Veröffentlichen schlug fehl: %(error)s"
+                    )
+                    % {"id": post.item.wp_id, "title": post.item.title, "error": result}
+                )
+    return notes

@@ -157,7 +157,8 @@ class PostImporter(ObjectImporter):
         for _post in pending:
             self.report.count(self.kind, "created")
         self.run.note_indexed(BlogPostPage, [post.page.pk for post in pending])
-        new_posts.announce(pending)
+        for note in new_posts.announce(pending):
+            self.report.note(note)
 
     def update(self, ref, item, entry):
         page = BlogPostPage.objects.get(pk=ref.pk)
