@@ -173,9 +173,9 @@ def test_a_publish_receiver_that_fails_leaves_the_new_posts_saved_and_is_reporte
     """A receiver of Wagtail's page_published (a cache purge that cannot reach its server) fails: the
     posts created in bulk stay saved with a note, the run goes on; a post published through Wagtail's own
     `revision.publish()` (an update, a scheduled one) is rolled back and listed, as Wagtail would fail it."""
-    from wagtail.signals import page_published
-
     from django.core.management import CommandError, call_command
+
+    from wagtail.signals import page_published
 
     from blog.models import BlogPostPage
 
