@@ -4,11 +4,9 @@ page numbers does to the compiled queries (core/compiled.py). Written by the att
 loading of long columns (bench/PROFILE.md, third round), which was left out; these hold for main."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from django.core import signing
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.test import Client
 
 from comments.factories import PostCommentFactory
 from comments.models import PostComment, Status
@@ -16,27 +14,8 @@ from comments.threads import ORDERS, _public_comments_query
 from comments.utils import PREVIEW_COOKIE, PREVIEW_SALT
 from core import compiled
 
-PER_PAGE = 2
-
-
-@pytest.fixture(autouse=True)
-def two_threads_per_page(settings):
-    settings.COMMENTS_THREADS_PER_PAGE = PER_PAGE
-
-
-def reader_client():
-    client = Client()
-    client.cookies["bench"] = "uncached"  # any cookie: the page cache steps aside
-    return client
-
-
-def shown(response):
-    """(id, text) of every comment the page's thread shows, in page order."""
-    html = BeautifulSoup(response.content, "html.parser")
-    return [
-        (int(item["id"][1:]), item.select_one(".comment__text").get_text(" ", strip=True))
-        for item in html.select("ol.comment-list li.comment")
-    ]
+# The same page size, client and reading of the thread as the property test of the pages.
+from .test_thread_pages_property import PER_PAGE, reader_client, shown, two_threads_per_page  # noqa: F401, E402
 
 
 def kept_entries():
