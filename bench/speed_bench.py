@@ -6,11 +6,12 @@ Needs PostgreSQL (SPEED_DATABASE_URL, default postgres://postgres@127.0.0.1:5432
 and created anew) and `wrk`. No Redis anywhere: without it the site caches nothing (docs/caching.md), so
 every request renders the page from scratch.
 
-- In-process (Django's test client, production settings, one process): CPU time (`time.process_time`)
-  median over SPEED_RUNS requests and the SQL queries of one more request, for the post page (the seed
-  article with the peers' 100 comments from bench/workload.py, then 0 and 1,000 comments), the post
-  index, a category archive and a year archive, with 20 further posts, then 1,000 and (without
-  `--quick`) 10,000.
+- In-process (Django's test client, production settings, one process, the garbage collector set up as
+  gunicorn.conf.py sets it up in a worker; also measured with Python's defaults): CPU time
+  (`time.process_time`) median over SPEED_RUNS requests and the SQL queries of one more request, for the
+  post page (the seed article with the peers' 100 comments from bench/workload.py, then 0 and 1,000
+  comments), the post index, a category archive and a year archive, with 20 further posts, then 1,000
+  and (without `--quick`) 10,000.
 - Under gunicorn (production settings, gunicorn.conf.py, no Redis): `wrk -t4 -c16 -d10s` on the post page
   with the 100 comments, measured last and twice (wall-clock on a shared machine).
 
@@ -141,23 +142,41 @@ def run_django(args):
             )
         )
     elif command == "measure":
-        results = {}
-        for name, url in json.loads(rest[0]).items():
-            client = Client(HTTP_HOST=HOST)
-            client.cookies["bench"] = "uncached"
+        import gc
+        import runpy
+
+        # The collector as a gunicorn worker runs it (gunicorn.conf.py: the young threshold set at the fork,
+        # everything loaded frozen after the worker's first GC_FREEZE_AFTER requests); each page is also
+        # measured before that, with Python's defaults, for comparison.
+        worker = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+        pages = json.loads(rest[0])
+        clients = {}
+        for name, url in pages.items():
+            clients[name] = Client(HTTP_HOST=HOST)
+            clients[name].cookies["bench"] = "uncached"
             # Once per process, not per page view: imports, templates, URL patterns, renditions, and
             # comments' stored HTML filled on first view (comments/rendering.py).
-            client.get(url)
+            clients[name].get(url)
+
+        def median_cpu(name):
             cpu = []
             for _ in range(RUNS):
                 start = time.process_time()
-                response = client.get(url)
+                response = clients[name].get(pages[name])
                 cpu.append((time.process_time() - start) * 1000)
                 if response.status_code != 200:
-                    raise RuntimeError(f"{url}: {response.status_code}")
+                    raise RuntimeError(f"{pages[name]}: {response.status_code}")
+            return statistics.median(cpu)
+
+        results = {name: {"default_gc_cpu_ms": median_cpu(name)} for name in pages}
+        worker["tune_garbage_collector"]()
+        if worker["gc_freeze_after"]:
+            worker["freeze_long_lived_objects"]()  # the warm-up and the runs above are more requests than that
+        for name in pages:
+            results[name]["cpu_ms"] = median_cpu(name)
             with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            results[name] = {"cpu_ms": statistics.median(cpu), "queries": len(queries)}
+                clients[name].get(pages[name])
+            results[name]["queries"] = len(queries)
         results["_calibration"] = calibration_seconds()
         print(json.dumps(results))
 
@@ -306,19 +325,21 @@ def main():
     runs = gunicorn_runs(urls["post"])
 
     lines = [
-        "| Scenario (every cache empty, in-process) | CPU ms (median) | target | SQL queries | target | verdict |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| Scenario (every cache empty, in-process) | CPU ms (median) | target | CPU ms, Python's default collector "
+        "| SQL queries | target | verdict |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, measured, cpu_target, query_target in rows:
         ok = measured["cpu_ms"] <= cpu_target and measured["queries"] <= query_target
         lines.append(
-            f"| {name} | {measured['cpu_ms']:.1f} | ≤ {cpu_target} | {measured['queries']} | ≤ {query_target} | "
+            f"| {name} | {measured['cpu_ms']:.1f} | ≤ {cpu_target} | {measured['default_gc_cpu_ms']:.1f} | "
+            f"{measured['queries']} | ≤ {query_target} | "
             f"{verdict(ok)} |"
         )
     for kind in ("Post page", "Index", "Category archive", "Year archive"):
         counts = [measured["queries"] for name, measured, *_ in rows if name.startswith(kind)]
         lines.append(
-            f"| {kind}: queries flat over comments and posts | – | – | {', '.join(map(str, counts))} | equal | "
+            f"| {kind}: queries flat over comments and posts | – | – | – | {', '.join(map(str, counts))} | equal | "
             f"{verdict(len(set(counts)) == 1)} |"
         )
     for number, run in enumerate(runs, 1):
@@ -326,7 +347,7 @@ def main():
         lines.append(
             f"| gunicorn without Redis, post page with 100 comments, wrk -t4 -c16 -d10s, run {number} "
             f"(req/s; p50 {run['p50']}{errors}; gunicorn {run['app_ms']:.1f} ms CPU/request, loop {run['loop_s']:.2f} s "
-            f"before, steal {run['steal']:.0%}) | {run['rps']:.1f} req/s | ≥ {GUNICORN_RPS} req/s | – | – | "
+            f"before, steal {run['steal']:.0%}) | {run['rps']:.1f} req/s | ≥ {GUNICORN_RPS} req/s | – | – | – | "
             f"{verdict(run['rps'] >= GUNICORN_RPS and not run['errors'])} |"
         )
     table = "\n".join(lines)
@@ -368,7 +389,9 @@ def main():
 `bench/speed_bench.py` (issue 17): PostgreSQL, no Redis (nothing cached: every request renders from
 scratch), production settings. In-process rows: Django's test client in one process, {RUNS} requests
 each, median of `time.process_time()` (PostgreSQL's CPU not included) and the SQL queries of one more
-request. Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
+request. The CPU column with the target runs Python's garbage collector as gunicorn.conf.py sets it up in
+a worker (young threshold 10,000, everything loaded frozen after the first requests); the column beside
+it measured the same page just before, with Python's defaults. Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
 level 3; 1,000 = the same ten times) and the demo's 10 posts plus 20 (bench/workload.py), then more posts.
 gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last;
 each run row also gives gunicorn's CPU per request (its processes' utime + stime over wrk's requests), the

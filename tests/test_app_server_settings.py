@@ -1,7 +1,10 @@
 """The app servers' database settings (issue 17): prepared statements on PostgreSQL, turned on by
 gunicorn.conf.py, off for manage.py commands and when DATABASE_PREPARED_STATEMENTS=0."""
 
+import gc
 import runpy
+
+import pytest
 
 from config.settings.base import BASE_DIR, database_config
 
@@ -50,9 +53,15 @@ class _Worker:
     """What gunicorn's hooks get as `worker` (an attribute bag here)."""
 
 
-def test_gunicorn_freezes_long_lived_objects_once_per_worker_after_its_first_requests(monkeypatch):
-    import gc
+@pytest.fixture(autouse=True)
+def _collector_thresholds_restored():
+    """post_fork tunes the collector of the process it runs in: this test process, here."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
+
+def test_gunicorn_freezes_long_lived_objects_once_per_worker_after_its_first_requests(monkeypatch):
     monkeypatch.setenv("GC_FREEZE_AFTER", "3")
     conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
     freezes = []
@@ -74,9 +83,9 @@ def test_gunicorn_freezes_long_lived_objects_once_per_worker_after_its_first_req
 
 
 def test_gunicorn_leaves_the_collector_alone_when_told(monkeypatch):
-    import gc
-
     monkeypatch.setenv("GC_FREEZE_AFTER", "0")
+    monkeypatch.setenv("GC_YOUNG_THRESHOLD", "0")
+    gc.set_threshold(700, 10, 10)
     conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
     freezes = []
     monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
@@ -87,3 +96,25 @@ def test_gunicorn_leaves_the_collector_alone_when_told(monkeypatch):
     for _ in range(30):
         conf["post_request"](worker, None, {}, None)
     assert freezes == []
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_each_worker_collects_its_young_objects_less_often(monkeypatch):
+    """A young collection after every 10,000 new container objects instead of 700 (gunicorn.conf.py)."""
+    monkeypatch.delenv("GC_YOUNG_THRESHOLD", raising=False)
+    gc.set_threshold(700, 10, 10)
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    conf["when_ready"](None)
+    assert gc.get_threshold() == (700, 10, 10)  # the master only forks
+    conf["post_fork"](None, _Worker())
+    assert gc.get_threshold() == (10_000, 10, 10)
+
+
+def test_the_young_threshold_can_be_set(monkeypatch):
+    monkeypatch.setenv("GC_YOUNG_THRESHOLD", "2500")
+    gc.set_threshold(700, 10, 10)
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    conf["post_fork"](None, _Worker())
+    assert gc.get_threshold() == (2500, 10, 10)
