@@ -142,7 +142,6 @@ def run_django(args):
             )
         )
     elif command == "measure":
-        import gc
         import runpy
 
         # The collector as a gunicorn worker runs it (gunicorn.conf.py: the young threshold set at the fork,
