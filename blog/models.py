@@ -884,8 +884,8 @@ def _categories_authors_tags_query():
 
 
 def _related_posts_query(category_count, limit, saved=True, private=None, compound=False):
-    """BlogPostPage.related_posts's query for the post `post` and `category_count` categories (`category_0`
-    ...), without the `private` pages (core.restrictions.private_q; core.compiled keeps the SQL when there are none).
+    """BlogPostPage.related_posts's query for the post `post` (of the site under `home_path`) and
+    `category_count` categories (`category_0` ...), without the `private` pages (core.restrictions.private_q; core.compiled keeps the SQL when there are none).
 
     Ranking every live post by "shares a category" sorted the whole table on each page view (21 ms of
     PostgreSQL's CPU at 10,000 posts). The answer is always among the newest `limit` posts that share a
@@ -897,7 +897,10 @@ def _related_posts_query(category_count, limit, saved=True, private=None, compou
     if private:
         others = others.exclude(private)  # what core.restrictions.public does
     if saved:  # an unsaved post (a preview) has no id: `exclude(pk=None)` excluded nothing
-        others = others.exclude(pk=compiled.Param("post", fields.pk))
+        # Posts of the same site only: under the same home page (`home_path`, the post's grandparent).
+        others = others.filter(path__startswith=compiled.Param("home_path", fields.get_field("path"))).exclude(
+            pk=compiled.Param("post", fields.pk)
+        )
     # Only what a card shows and its address needs (and the order): fewer columns to select and load.
     others = others.only(*RELATED_POST_FIELDS)
     if not category_count:
@@ -1103,7 +1106,7 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         return authors
 
     def related_posts(self, categories, limit=RELATED_POSTS_LIMIT):
-        """ "Weitere Beiträge": other live posts, those sharing a category first, each group newest first.
+        """ "Weitere Beiträge": other live posts of the same site, those sharing a category first, each group newest first.
 
         One query: the cards are compact (date, title, teaser: components/related_posts.html), so nothing
         is prefetched."""
@@ -1112,6 +1115,7 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         shape = (len(values), limit, self.pk is not None)
         if self.pk is not None:
             values["post"] = self.pk
+            values["home_path"] = self.home_path
         if restricted_pages():
             # With a view restriction anywhere (rare): its pages excluded, built as it comes.
             private = private_q(BlogPostPage.objects.all())
@@ -1124,6 +1128,12 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         # shows up in "Weitere Beiträge" when the cached copy expires, it does not re-render every article.
         depends_on(*(page_tag(post) for post in related))
         return related
+
+    @property
+    def home_path(self):
+        """The tree path of the home page this post lives under (index, then home: parent_page_types), the
+        root of its site: "Weitere Beiträge" shows posts of that site only."""
+        return self.path[: -2 * self.steplen]
 
     @property
     def meta_description(self):

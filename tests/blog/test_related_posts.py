@@ -100,3 +100,25 @@ def test_the_bounded_query_ranks_exactly_as_ranking_every_post(make_post, catego
             .order_by("-shares", "-date", "-first_published_at", "-pk")
         )
         assert [p.pk for p in post.related_posts(shown)] == [p.pk for p in expected[:RELATED_POSTS_LIMIT]]
+
+
+def test_only_posts_of_the_same_site(client, make_post, category, home_page):
+    """Another site's posts (another home page with its own index) are never "Weitere Beiträge" here,
+    even when they share the category and are newer; and the other way round."""
+    from wagtail.models import Site
+
+    from blog.factories import BlogIndexPageFactory, BlogPostPageFactory
+    from home.models import HomePage
+
+    post = make_post(title="Dieser Beitrag", date="2015-09-15", categories=[category])
+    make_post(title="Gleiche Seite", date="2014-01-01")
+    other_home = home_page.get_parent().add_child(instance=HomePage(title="Andere Seite", slug="andere-seite"))
+    Site.objects.create(hostname="andere.example", port=80, root_page=other_home, site_name="Andere Seite")
+    other_index = BlogIndexPageFactory(parent=other_home, slug="nachrichten")
+    elsewhere = BlogPostPageFactory(
+        parent=other_index, title="Andere Seite, gleiche Kategorie", date="2016-01-01", categories=[category]
+    )
+
+    assert related_titles(client, post) == ["Gleiche Seite"]
+    html = BeautifulSoup(client.get(elsewhere.url, HTTP_HOST="andere.example").content, "html.parser")
+    assert [a.get_text() for a in html.select(".related .post-card__title a")] == []

@@ -178,7 +178,13 @@ def test_the_categories_authors_and_tags_as_the_union_loads_them(rich_post):
 
 def test_related_posts_as_the_orm_orders_them(rich_post, category):
     def orm(categories, limit):
-        others = BlogPostPage.objects.live().public().exclude(pk=rich_post.pk).only(*RELATED_POST_FIELDS)
+        others = (
+            BlogPostPage.objects.live()
+            .public()
+            .descendant_of(rich_post.get_parent().get_parent())
+            .exclude(pk=rich_post.pk)
+            .only(*RELATED_POST_FIELDS)
+        )
         ordering = ("-date", "-first_published_at", "-pk")
         if categories:
             shared = BlogPostPage.categories.through.objects.filter(
@@ -192,7 +198,13 @@ def test_related_posts_as_the_orm_orders_them(rich_post, category):
     for categories in ([], [category], list(rich_post.categories.all())):
         for limit in (1, 5):
             values = {f"category_{position}": c.pk for position, c in enumerate(categories)}
-            rows = compiled.run(_related_posts_query, (len(categories), limit, True), post=rich_post.pk, **values)
+            rows = compiled.run(
+                _related_posts_query,
+                (len(categories), limit, True),
+                post=rich_post.pk,
+                home_path=rich_post.home_path,
+                **values,
+            )
             assert list(map(snapshot, rows)) == list(map(snapshot, orm(categories, limit)))
             assert list(map(snapshot, rich_post.related_posts(categories, limit))) == list(map(snapshot, rows))
 
