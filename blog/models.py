@@ -883,7 +883,7 @@ def _categories_authors_tags_query():
     return categories_query.order_by().union(authors_query.order_by(), tags_query.order_by(), all=True)
 
 
-def _related_posts_query(category_count, limit, saved=True, private=None, compound=False):
+def _related_posts_query(category_count, limit, saved=True, private=None, compound=False, scoped=True):
     """BlogPostPage.related_posts's query for the post `post` (of the site under `home_path`) and
     `category_count` categories (`category_0` ...), without the `private` pages (core.restrictions.private_q; core.compiled keeps the SQL when there are none).
 
@@ -896,11 +896,10 @@ def _related_posts_query(category_count, limit, saved=True, private=None, compou
     others = BlogPostPage.objects.live()
     if private:
         others = others.exclude(private)  # what core.restrictions.public does
+    if scoped:  # posts of the same site only: under the same home page (`home_path`, the post's grandparent)
+        others = others.filter(path__startswith=compiled.Param("home_path", fields.get_field("path")))
     if saved:  # an unsaved post (a preview) has no id: `exclude(pk=None)` excluded nothing
-        # Posts of the same site only: under the same home page (`home_path`, the post's grandparent).
-        others = others.filter(path__startswith=compiled.Param("home_path", fields.get_field("path"))).exclude(
-            pk=compiled.Param("post", fields.pk)
-        )
+        others = others.exclude(pk=compiled.Param("post", fields.pk))
     # Only what a card shows and its address needs (and the order): fewer columns to select and load.
     others = others.only(*RELATED_POST_FIELDS)
     if not category_count:
@@ -1113,15 +1112,19 @@ class BlogPostPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePageM
         values = {f"category_{position}": category.pk for position, category in enumerate(categories)}
         compound = bool(values) and connection.features.supports_slicing_ordering_in_compound
         shape = (len(values), limit, self.pk is not None)
+        # A new post's preview has its place in the tree (Wagtail gives it the path it will have), not an id.
+        scoped = bool(self.path)
         if self.pk is not None:
             values["post"] = self.pk
+        if scoped:
             values["home_path"] = self.home_path
         if restricted_pages():
             # With a view restriction anywhere (rare): its pages excluded, built as it comes.
             private = private_q(BlogPostPage.objects.all())
-            related = compiled.run_uncached(_related_posts_query(*shape, private=private, compound=compound), **values)
+            query = _related_posts_query(*shape, private=private, compound=compound, scoped=scoped)
+            related = compiled.run_uncached(query, **values)
         else:
-            related = compiled.run(_related_posts_query, (*shape, None, compound), **values)
+            related = compiled.run(_related_posts_query, (*shape, None, compound, scoped), **values)
         if compound:
             related = rank_related(related, limit)
         # Pages that show another post must change when it does (unpublished, retitled); a new post
