@@ -42,6 +42,7 @@ PY = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DATABASE_URL = os.environ.get("SPEED_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wle_speed_bench")
 RUNS = int(os.environ.get("SPEED_RUNS", "30"))
+ROUNDS = 3  # the in-process requests of each page and collector setting come in this many turns (`measure`)
 HOST = "wir-leben-eifel.example"
 
 # Issue 17's targets.
@@ -142,12 +143,16 @@ def run_django(args):
             )
         )
     elif command == "measure":
+        import gc
         import runpy
 
         # The collector as a gunicorn worker runs it (gunicorn.conf.py: the young threshold set at the fork,
-        # everything loaded frozen after the worker's first GC_FREEZE_AFTER requests); each page is also
-        # measured before that, with Python's defaults, for comparison.
+        # everything loaded frozen once the worker has warmed up), and for comparison with Python's defaults.
+        # This machine's speed drifts within seconds, so the two settings and the pages take turns: ROUNDS
+        # rounds, each with every page under the defaults, then every page as a worker; the medians are over
+        # all of a page's requests with one setting (RUNS in all).
         worker = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+        defaults = gc.get_threshold()
         pages = json.loads(rest[0])
         clients = {}
         for name, url in pages.items():
@@ -157,22 +162,34 @@ def run_django(args):
             # comments' stored HTML filled on first view (comments/rendering.py).
             clients[name].get(url)
 
-        def median_cpu(name):
+        def timed(name, count):
             cpu = []
-            for _ in range(RUNS):
+            for _ in range(count):
                 start = time.process_time()
                 response = clients[name].get(pages[name])
                 cpu.append((time.process_time() - start) * 1000)
                 if response.status_code != 200:
                     raise RuntimeError(f"{pages[name]}: {response.status_code}")
-            return statistics.median(cpu)
+            return cpu
 
-        results = {name: {"default_gc_cpu_ms": median_cpu(name)} for name in pages}
-        worker["tune_garbage_collector"]()
-        if worker["gc_freeze_after"]:
-            worker["freeze_long_lived_objects"]()  # the warm-up and the runs above are more requests than that
+        samples = {name: {"default": [], "worker": []} for name in pages}
+        per_round = max(1, RUNS // ROUNDS)
+        for _ in range(ROUNDS):
+            for name in pages:
+                samples[name]["default"] += timed(name, per_round)
+            worker["tune_garbage_collector"]()
+            if worker["gc_freeze_after"]:
+                worker["freeze_long_lived_objects"]()
+            for name in pages:
+                samples[name]["worker"] += timed(name, per_round)
+            gc.unfreeze()
+            gc.set_threshold(*defaults)
+        results = {}
         for name in pages:
-            results[name]["cpu_ms"] = median_cpu(name)
+            results[name] = {
+                "cpu_ms": statistics.median(samples[name]["worker"]),
+                "default_gc_cpu_ms": statistics.median(samples[name]["default"]),
+            }
             with CaptureQueriesContext(connection) as queries:
                 clients[name].get(pages[name])
             results[name]["queries"] = len(queries)
@@ -389,8 +406,9 @@ def main():
 scratch), production settings. In-process rows: Django's test client in one process, {RUNS} requests
 each, median of `time.process_time()` (PostgreSQL's CPU not included) and the SQL queries of one more
 request. The CPU column with the target runs Python's garbage collector as gunicorn.conf.py sets it up in
-a worker (young threshold 10,000, everything loaded frozen after the first requests); the column beside
-it measured the same page just before, with Python's defaults. Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
+a worker (young threshold 10,000, everything loaded frozen after the warm-up); the column beside it has
+Python's defaults. The two settings and the pages of a row group take turns in {ROUNDS} rounds of
+{RUNS // ROUNDS} requests each (this machine's speed drifts within seconds). Workload: the seed article with the peers' 100 comments (bench/seed_comments.json, nesting to
 level 3; 1,000 = the same ten times) and the demo's 10 posts plus 20 (bench/workload.py), then more posts.
 gunicorn: {os.cpu_count() * 2 + 1} workers × 2 threads (gunicorn.conf.py), wrk on the same machine, measured last;
 each run row also gives gunicorn's CPU per request (its processes' utime + stime over wrk's requests), the
