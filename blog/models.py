@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection, models
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Value
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
@@ -690,8 +690,10 @@ class BlogIndexPage(GermanSlugPageMixin, OneQueryRestrictionsMixin, RoutablePage
             rows = compiled.run_uncached(_archive_months_query(subtrees, private=private), **values)
         else:
             rows = compiled.run(_archive_months_query, (subtrees,), **values)
-        post_count = {pk: sum(row[2 + position] or 0 for row in rows) for position, (pk, _ids) in enumerate(subtrees)}
-        months = [(row[0], row[1]) for row in rows]
+        # Column by column: the month list grows by twelve rows a year, each row was a Python step per category.
+        columns = list(zip(*rows, strict=True)) or [()] * (2 + len(subtrees))
+        post_count = {pk: sum(filter(None, columns[2 + position])) for position, (pk, _ids) in enumerate(subtrees)}
+        months = list(zip(columns[0], columns[1], strict=True))
         return categories, post_count, months
 
 
@@ -705,7 +707,9 @@ def _archive_months_query(subtrees, private=None):
         posts = posts.exclude(private)  # what core.restrictions.public does
     counts = {f"category_{pk}": Count("pk", filter=Q(categories__in=ids), distinct=True) for pk, ids in subtrees}
     return (
-        posts.annotate(month=TruncMonth("date"))
+        # A date, not the timestamp PostgreSQL's DATE_TRUNC makes of one: psycopg loads it in C, without
+        # Django's Python loader and TruncMonth's conversion back to a date for every month.
+        posts.annotate(month=Cast(TruncMonth("date"), models.DateField()))
         .order_by()
         .values("month")
         .annotate(month_posts=Count("pk", distinct=True), **counts)

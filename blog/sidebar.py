@@ -58,7 +58,8 @@ def month_list(months, blog_index, request):
     """`<ul>` of the months with posts ([(first day, posts)], newest first): "Oktober 2015 (3)"."""
     url = month_urls(blog_index, request, escaped=True)
     # The month names translated and escaped once (the list grows by twelve a year); a year is digits.
-    names = {number: escape(name) for number, name in MONTHS.items()}
+    # `str()` first: escaping a lazy name gives a lazy result, translated and escaped again at every use.
+    names = {number: escape(str(name)) for number, name in MONTHS.items()}
     parts = ['<ul class="archive-sidebar__list">\n']
     for month, count in months:
         parts.append(
