@@ -78,6 +78,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/djhtml templates
 
 bench: $(VENV)/.installed-dev
+	.ci/packages --bench
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -9,8 +9,9 @@
 At the end it prints every figure that has a target next to it, with the verdict the benchmark computed
 (bench/targets.py), and writes that table as the "## Targets" section of RESULTS.md.
 
-The site benchmark needs PostgreSQL, Redis, wrk and (for the floor) nginx: on Debian
-`apt-get install wrk nginx-light`; .ci/run starts PostgreSQL and Redis the same way.
+The site benchmark needs PostgreSQL, Redis, wrk and (for the floor) nginx, the desk benchmark Debian's
+Chromium: `make bench` installs the packages when they are missing (.ci/packages --bench); .ci/run
+starts PostgreSQL and Redis the same way.
 """
 
 import argparse
