@@ -70,7 +70,7 @@ gc_freeze_after = _int("GC_FREEZE_AFTER", 20)
 # comments makes about 4,000 that live until the response is sent, so five or six collections a request
 # found them alive and moved them on to the older generations, whose collections then walk them again.
 # After 10,000 one collection comes every few requests instead: the collector's time per request fell
-# from 1.9-2.1 ms to 1.0-1.2 ms (frozen as above; bench/PROFILE.md, "Fourth round"). 0 keeps Python's
+# from 1.7-2.3 ms to 0.9-1.2 ms at 1,000 comments (frozen as above; bench/PROFILE.md, "Fourth round"). 0 keeps Python's
 # default.
 gc_young_threshold = _int("GC_YOUNG_THRESHOLD", 10_000)
 

@@ -1,14 +1,10 @@
-"""Outside review of three changes: "Weitere Beiträge" of the same site only (0b0c310), listings counted
-by a scalar subquery (bd5beec), the workers' young-generation threshold (3777aec)."""
-
+"""Outside review of two changes: "Weitere Beiträge" of the same site only (0b0c310) and listings counted
+by a scalar subquery (bd5beec); the workers' collector threshold is tested in tests/test_app_server_settings.py."""
 import datetime
-import gc
-import runpy
 
 import pytest
 from bs4 import BeautifulSoup
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -214,19 +210,3 @@ def test_search_count_matches_its_results(client, make_post, draft):
     response = client.get("/beitraege/suche/?q=Radweg")
     assert "13 Beiträge zu „Radweg“." in response.content.decode()
     assert len(listed(client.get("/beitraege/suche/?q=Radweg&seite=2"))) == 3
-
-
-# --- gunicorn's collector ------------------------------------------------------------------------
-
-
-def test_a_worker_raises_only_the_young_threshold(monkeypatch):
-    """Nothing else in the project sets the thresholds; the hook keeps the older two as they are."""
-    before = gc.get_threshold()
-    try:
-        gc.set_threshold(700, 10, 10)
-        monkeypatch.setattr("django.db.connections.close_all", lambda: None)
-        conf = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
-        conf["post_fork"](None, type("W", (), {})())
-        assert gc.get_threshold() == (10_000, 10, 10)
-    finally:
-        gc.set_threshold(*before)
