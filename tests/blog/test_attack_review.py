@@ -1,5 +1,6 @@
 """Outside review of two changes: "Weitere Beiträge" of the same site only (0b0c310) and listings counted
 by a scalar subquery (bd5beec); the workers' collector threshold is tested in tests/test_app_server_settings.py."""
+
 import datetime
 
 import pytest
